@@ -1,0 +1,1 @@
+"""site_builder: clinical case reports and their literature as an evidence website."""

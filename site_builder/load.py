@@ -1,0 +1,166 @@
+"""Read case files and content pages into records, reporting problems with file, line, column and field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .model import SLUG_PATTERN, Case, Indication, Problem, Severity
+from .yamlsource import Located, YamlError, decode, loads
+
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A hand-written Markdown page under content/."""
+
+    path: str  # relative to the content folder, with '/' separators
+    display: str  # the path shown in problems
+    meta: dict[str, Any]
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    located: Located | None = None  # front matter positions, counted from the line after the opening '---'
+    front: str = ""  # the front matter block as written, '---' lines included
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A loaded case with what is needed to point back into its file."""
+
+    case: Case
+    display: str
+    located: Located
+
+
+def format_field(path: tuple[str | int, ...]) -> str:
+    """Render a location like ('outcomes', 0, 'description') as outcomes[0].description."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _error(display: str, pos: tuple[int, int], field: str, message: str) -> Problem:
+    return Problem(display, pos[0], pos[1], Severity.error, field, message)
+
+
+def _read_yaml(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
+    try:
+        return loads(decode(path.read_bytes())), []
+    except OSError as exc:
+        return None, [_error(display, (1, 1), "", f"cannot read file: {exc.strerror}")]
+    except YamlError as exc:
+        return None, [_error(display, (exc.line, exc.column), "", exc.message)]
+
+
+def _pydantic_problems(exc: ValidationError, located: Located, display: str, hint: str = "") -> Iterator[Problem]:
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p not in ("[key]",))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'{hint}"
+            pos = located.position(loc, key=True)
+        elif kind == "missing":
+            message = "required field is missing"
+            pos = located.position(loc)
+        else:
+            found = err.get("input")
+            shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            message = f"{err['msg'].removeprefix('Value error, ')} (found {shown})"
+            pos = located.position(loc, key="[key]" in err["loc"])
+        yield _error(display, pos, format_field(loc), message)
+
+
+def load_case(path: Path, display: str) -> tuple[CaseFile | None, list[Problem]]:
+    """Load and validate one case file against the Case model."""
+    located, problems = _read_yaml(path, display)
+    if located is None:
+        return None, problems
+    if not isinstance(located.data, dict):
+        return None, [_error(display, (1, 1), "", "a case file must be a YAML mapping of fields")]
+    try:
+        case = Case.model_validate(located.data)
+    except ValidationError as exc:
+        hint = " (check the spelling against schema/case.schema.json)"
+        return None, list(_pydantic_problems(exc, located, display, hint))
+    stem = path.name.rsplit(".", 1)[0]
+    if case.id != stem:
+        return None, [_error(display, located.position(("id",)), "id", f"id '{case.id}' must equal the file name '{stem}'")]
+    return CaseFile(case, display, located), []
+
+
+def case_paths(folder: Path) -> list[Path]:
+    """Every case file below folder, sorted for reproducible output."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("_"))
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split '---' front matter from a Markdown text: (yaml, body, 1-based line of the body)."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return "", text, 1
+    return match.group(1), text[match.end() :], text.count("\n", 0, match.end()) + 1
+
+
+def load_page(path: Path, rel: str, display: str) -> tuple[Page | None, list[Problem]]:
+    """Load one content page with its front matter."""
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        return None, [_error(display, (1, 1), "", f"cannot read file: {exc.strerror}")]
+    except YamlError as exc:
+        return None, [_error(display, (exc.line, exc.column), "", exc.message)]
+    front, body, body_line = split_front_matter(text)
+    raw_front = text[: len(text) - len(body)]
+    if not front.strip():
+        return Page(rel, display, {}, body, body_line, None, raw_front), []
+    try:
+        located = loads(front)
+    except YamlError as exc:
+        return None, [_error(display, (exc.line + 1, exc.column), "front matter", exc.message)]
+    if not isinstance(located.data, dict):
+        return None, [_error(display, (2, 1), "front matter", "front matter must be a YAML mapping")]
+    return Page(rel, display, located.data, body, body_line, located, raw_front), []
+
+
+class IndicationMeta(BaseModel):
+    """Front matter of content/indications/<id>.md, where an indication is declared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1)
+    plain_name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    order: int = 1000
+    literature: list[str] = Field(default_factory=list)
+
+
+INDICATION_ID_RE = re.compile(SLUG_PATTERN)
+
+
+def indication_from_page(page: Page) -> tuple[Indication | None, list[Problem]]:
+    """Declare an indication from its page; the id is the file name."""
+    ident = page.path.removeprefix("indications/").removesuffix(".md")
+    if not INDICATION_ID_RE.match(ident):
+        return None, [_error(page.display, (1, 1), "id", f"indication file name '{ident}' is not a lowercase slug")]
+    try:
+        meta = IndicationMeta.model_validate(page.meta)
+    except ValidationError as exc:
+        located = page.located or Located(page.meta)
+        problems = [
+            _error(page.display, (p.line + 1, p.column), f"front matter.{p.field}", p.message)
+            for p in _pydantic_problems(exc, located, page.display)
+        ]
+        return None, problems
+    return (
+        Indication(ident, meta.title, meta.plain_name, meta.description, page.body, page.path, meta.order, tuple(meta.literature)),
+        [],
+    )

@@ -1,0 +1,194 @@
+"""Load a whole project (cases, indications, bibliography, content pages) and check it as one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .bib import load_bibliography
+from .cite import CitationSyntaxError, find_citations, offset_to_position
+from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
+from .model import Case, FactGroup, Indication, Problem, Reference, Severity
+from .yamlsource import Located
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where a project keeps its inputs, relative to its root."""
+
+    root: Path
+    cases: str = "cases"
+    bibliography: str = "references.bib"
+    content: str = "content"
+
+    def display(self, path: Path) -> str:
+        """A path as shown in problems: relative to the root where possible."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+@dataclass
+class Project:
+    """Everything a site is built from, plus every problem found while loading it."""
+
+    paths: ProjectPaths
+    cases: dict[str, Case] = field(default_factory=dict)
+    case_files: dict[str, CaseFile] = field(default_factory=dict)
+    indications: dict[str, Indication] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of error severity."""
+        return [p for p in self.problems if p.severity is Severity.error]
+
+    def cases_for(self, indication: str) -> list[Case]:
+        """The cases of one indication, in id order."""
+        return [c for c in self.cases.values() if c.indication == indication]
+
+
+def load_project(paths: ProjectPaths) -> Project:
+    """Load and cross-check a project; problems are collected, never raised."""
+    project = Project(paths)
+    _load_bibliography(project)
+    _load_content(project)
+    _load_cases(project)
+    _check_citations(project)
+    project.problems.sort()
+    return project
+
+
+def _load_bibliography(project: Project) -> None:
+    path = project.paths.root / project.paths.bibliography
+    if not path.is_file():
+        project.problems.append(Problem(project.paths.bibliography, 1, 1, Severity.error, "", "bibliography file not found"))
+        return
+    project.references, problems = load_bibliography(path, project.paths.display(path))
+    project.problems.extend(problems)
+
+
+def _load_content(project: Project) -> None:
+    folder = project.paths.root / project.paths.content
+    if not folder.is_dir():
+        project.problems.append(Problem(project.paths.content, 1, 1, Severity.error, "", "content folder not found"))
+        return
+    for path in sorted(folder.rglob("*.md")):
+        rel = path.relative_to(folder).as_posix()
+        page, problems = load_page(path, rel, project.paths.display(path))
+        project.problems.extend(problems)
+        if page is None:
+            continue
+        project.pages[rel] = page
+        if rel.startswith("indications/") and rel.count("/") == 1 and rel != "indications/index.md":
+            indication, problems = indication_from_page(page)
+            project.problems.extend(problems)
+            if indication:
+                project.indications[indication.id] = indication
+
+
+def _load_cases(project: Project) -> None:
+    folder = project.paths.root / project.paths.cases
+    paths = case_paths(folder) if folder.is_dir() else []
+    if not paths:
+        project.problems.append(
+            Problem(project.paths.cases, 1, 1, Severity.error, "", "no case files (*.yaml) found; a site needs at least one case")
+        )
+        return
+    for path in paths:
+        display = project.paths.display(path)
+        loaded, problems = load_case(path, display)
+        project.problems.extend(problems)
+        if loaded is None:
+            continue
+        case = loaded.case
+        if case.id in project.cases:
+            first = project.case_files[case.id].display
+            pos = loaded.located.position(("id",))
+            project.problems.append(Problem(display, *pos, Severity.error, "id", f"duplicate id '{case.id}', also used by {first}"))
+            continue
+        if case.indication not in project.indications:
+            known = ", ".join(sorted(project.indications)) or "none declared in content/indications/"
+            pos = loaded.located.position(("indication",))
+            project.problems.append(
+                Problem(display, *pos, Severity.error, "indication", f"unknown indication '{case.indication}' (known: {known})")
+            )
+        _check_locators(project, loaded)
+        project.cases[case.id] = case
+        project.case_files[case.id] = loaded
+
+
+def _check_locators(project: Project, loaded: CaseFile) -> None:
+    """Every fact group a case fills should say where in the source it comes from."""
+    data = loaded.located.data
+    have = {group.value for group in loaded.case.source.locators}
+    for group in FactGroup:
+        value = data.get(group.value)
+        if value not in (None, [], {}, "") and group.value not in have:
+            pos = loaded.located.position(("source", "locators"))
+            project.problems.append(
+                Problem(loaded.display, *pos, Severity.warning, f"source.locators.{group.value}", "no locator for this fact group")
+            )
+
+
+def _strings(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, path + (i,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _check_text(project: Project, text: str, display: str, field_name: str, at: tuple[int, int], in_body: bool) -> None:
+    """Report malformed spans and unknown keys in one text; positions are exact for page bodies."""
+
+    def position(offset: int) -> tuple[int, int]:
+        if not in_body:
+            return at
+        line, column = offset_to_position(text, offset)
+        return (at[0] + line - 1, column)
+
+    try:
+        citations = find_citations(text)
+    except CitationSyntaxError as exc:
+        project.problems.append(Problem(display, *position(exc.offset), Severity.error, field_name, str(exc)))
+        return
+    for citation in citations:
+        for key in citation.keys:
+            if key not in project.references:
+                project.problems.append(
+                    Problem(display, *position(citation.start), Severity.error, field_name, f"unknown citation key '{key}' (not in references.bib)")
+                )
+
+
+def _check_citations(project: Project) -> None:
+    if not project.references and project.errors:
+        return  # the bibliography itself failed; unknown keys would only repeat that
+    for loaded in project.case_files.values():
+        located: Located = loaded.located
+        for path, text in _strings(located.data):
+            _check_text(project, text, loaded.display, format_field(path), located.position(path), in_body=False)
+        key = loaded.case.source.citation
+        if key not in project.references:
+            pos = located.position(("source", "citation"))
+            project.problems.append(
+                Problem(loaded.display, *pos, Severity.error, "source.citation", f"unknown citation key '{key}' (not in references.bib)")
+            )
+    for page in project.pages.values():
+        _check_text(project, page.body, page.display, "body", (page.body_line, 1), in_body=True)
+    for indication in project.indications.values():
+        for i, key in enumerate(indication.literature):
+            if key not in project.references:
+                page = project.pages[indication.path]
+                pos = page.located.position(("literature", i)) if page.located else (1, 1)
+                project.problems.append(
+                    Problem(page.display, pos[0] + 1, pos[1], Severity.error, f"front matter.literature[{i}]", f"unknown citation key '{key}'")
+                )

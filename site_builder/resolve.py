@@ -1,0 +1,87 @@
+"""Number a page's citations in order of first appearance and build its reference list."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import escape
+
+from .cite import Citation, replace_citations
+
+BIBLIOGRAPHY_PAGE = "references.md"
+
+
+def ref_anchor(key: str) -> str:
+    """The bibliography anchor of a key: ref-<key>, with characters unsafe in ids replaced."""
+    return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def cite_anchor(key: str) -> str:
+    """The anchor of a key in a page's own reference list."""
+    return "cite-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def relative_link(from_page: str, to_page: str) -> str:
+    """A Markdown link target from one docs-relative .md path to another."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a page needs to show one reference: its formatted text and HTML, and whether it is a preprint."""
+
+    text: str
+    html: str
+    preprint: bool = False
+
+
+@dataclass
+class PageCitations:
+    """The citations of one page: numbers by first appearance, and the keys that do not resolve."""
+
+    page: str
+    entries: Mapping[str, Entry]
+    order: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+    def number(self, key: str) -> int:
+        """The key's number on this page, assigned on first use."""
+        if key not in self.order:
+            self.order.append(key)
+        return self.order.index(key) + 1
+
+    def marker(self, citation: Citation) -> str:
+        """Inline HTML for one citation span: bracketed numbers linking to the page's reference list."""
+        parts = []
+        for item in citation.items:
+            if item.key not in self.entries:
+                self.unresolved.append(item.key)
+                parts.append(f'<span class="sb-cite-missing">?{escape(item.key)}</span>')
+                continue
+            entry = self.entries[item.key]
+            title = entry.text + (" (preprint: not peer reviewed)" if entry.preprint else "")
+            label = str(self.number(item.key)) + (f", {escape(item.locator)}" if item.locator else "")
+            parts.append(f'<a href="#{cite_anchor(item.key)}" title="{escape(title)}">{label}</a>')
+        return f'<sup class="sb-cite">[{"; ".join(parts)}]</sup>'
+
+    def resolve(self, text: str) -> str:
+        """Replace every citation span of a text with its marker."""
+        return replace_citations(text, self.marker)
+
+    def reference_list(self) -> str:
+        """The Markdown reference list for the bottom of the page (empty when nothing was cited)."""
+        if not self.order:
+            return ""
+        bib = relative_link(self.page, BIBLIOGRAPHY_PAGE)
+        lines = ["", "## References {#references}", ""]
+        for n, key in enumerate(self.order, 1):
+            entry = self.entries[key]
+            badge = ' <span class="sb-badge sb-preprint">Preprint: not peer reviewed</span>' if entry.preprint else ""
+            lines.append(
+                f'{n}. <span id="{cite_anchor(key)}"></span>{entry.html}{badge} '
+                f'[Bibliography entry]({bib}#{ref_anchor(key)})'
+            )
+        return "\n".join(lines) + "\n"

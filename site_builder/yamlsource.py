@@ -1,0 +1,124 @@
+"""Safe YAML loading that remembers where every value came from (line and column, 1-based)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+
+Path = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    """A YAML document that cannot be loaded; carries a 1-based position."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Located:
+    """A loaded YAML document with the positions of its keys and values."""
+
+    data: Any
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """The position of path's key or value, else of its nearest located ancestor."""
+        table = self.keys if key else self.values
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.values.get(path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def decode(raw: bytes) -> str:
+    """Strict UTF-8 decoding that reports where the first bad byte sits."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(f"file is {len(raw)} bytes; the limit is {MAX_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlError(f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, column) from None
+    return text.removeprefix("\ufeff")
+
+
+def _check_events(text: str) -> None:
+    """Reject aliases (alias bombs) and runaway nesting before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            raise YamlError("YAML anchors and aliases are not allowed; write the value out", line, col)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = event.start_mark.line + 1, event.start_mark.column + 1
+                raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, col)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def loads(text: str) -> Located:
+    """Load one YAML document with yaml.safe_load semantics, recording positions."""
+    try:
+        _check_events(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    if node is None:
+        raise YamlError("the file is empty")
+    located = Located(None)
+    located.data = _build(node, (), located, SafeConstructor())
+    return located
+
+
+def _build(node: Node, path: Path, located: Located, constructor: SafeConstructor) -> Any:
+    located.values[path] = _mark(node)
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
+            key = _scalar(key_node, constructor)
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key)
+            if key in result:
+                raise YamlError(f"duplicate key '{key}'", *_mark(key_node))
+            located.keys[path + (key,)] = _mark(key_node)
+            result[key] = _build(value_node, path + (key,), located, constructor)
+        return result
+    if isinstance(node, SequenceNode):
+        return [_build(item, path + (i,), located, constructor) for i, item in enumerate(node.value)]
+    return _scalar(node, constructor)
+
+
+def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
+    try:
+        return constructor.construct_object(node, deep=True)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
+    except (ValueError, OverflowError) as exc:
+        raise YamlError(f"invalid value: {exc}", *_mark(node)) from None
