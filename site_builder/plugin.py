@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from .csl import Formatter
 from .nav import expand_indications
 from .project import ProjectPaths, load_project
+from .settings import TEMPLATES_DEFAULT
 from .site import SiteOptions, build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -24,12 +25,12 @@ class SiteBuilderConfig(Config):
     """Options of the site-builder plugin in mkdocs.yml (paths relative to mkdocs.yml)."""
 
     # inputs
-    cases = c.Type(str, default="cases")
-    bibliography = c.Type(str, default="references.bib")
-    templates = c.Type(str, default="templates")
+    cases = c.Type(str, default=ProjectPaths.cases)
+    bibliography = c.Type(str, default=ProjectPaths.bibliography)
+    templates = c.Type(str, default=TEMPLATES_DEFAULT)
     # output
-    style = c.Type(str, default="american-medical-association")
-    evidence_page = c.Type(str, default="evidence.md")
+    style = c.Type(str, default=SiteOptions.style)
+    evidence_page = c.Type(str, default=SiteOptions.evidence_page)
     nav_indications = c.Type(bool, default=True)
 
 

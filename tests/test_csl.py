@@ -53,10 +53,11 @@ def one(bibtex: str):
     return ref
 
 
+# Pandoc's citeproc prints straight apostrophes and quotes of the data as typographic ones
+# (O'Brien -> O’Brien) while citeproc-py keeps the data's characters. That choice of glyph and runs of
+# whitespace are the only differences the comparison ignores; dashes are compared as they are.
 def normalise(text: str) -> str:
-    """Pandoc's citeproc prints straight apostrophes and quotes from the data as typographic ones
-    (O'Brien -> O’Brien), citeproc-py keeps the data's characters; that choice of glyph and runs of
-    whitespace are the only differences ignored."""
+    """Text with curly quotes made straight and whitespace collapsed."""
     text = text.translate({0x2019: "'", 0x2018: "'", 0x201C: '"', 0x201D: '"'})
     return " ".join(text.split())
 
@@ -201,9 +202,15 @@ def test_href_is_attribute_safe(ama):
     ref = one(r'@misc{w, title = {Page}, url = {https://example.org/?a=1\&b="x"}}')
     entry = ama.format([ref])["w"]
     assert 'href="https://example.org/?a=1&amp;b=&quot;x&quot;"' in entry.html
+    braces = ama.format_item({"id": "b", "type": "webpage", "title": "T", "URL": "https://example.org/{x}"})
+    assert braces.html.endswith('<a href="https://example.org/{x}">https://example.org/{x}</a>')
 
 
-def test_unknown_style_name(tmp_path):
+def test_empty_item_formats_to_empty_text(ama):
+    assert ama.format_item({"id": "e", "type": "document"}).text == ""
+
+
+def test_unknown_style_name():
     for name in ("no-such-style", "../../etc/passwd", "APA", ""):
         with pytest.raises(ValueError, match="get_all_styles"):
             Formatter(name)

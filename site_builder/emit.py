@@ -1,0 +1,76 @@
+"""Write the rendered site as a plain Markdown tree with its own mkdocs.yml, buildable without the plugin."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .nav import expand_indications
+from .project import Project
+from .settings import PLUGIN_NAME, read_mkdocs_yml
+from .site import Site
+
+
+def engine_config(config_path: Path, project: Project, docs_dir: str = "docs") -> dict[str, Any]:
+    """The project's mkdocs.yml without this plugin, pointing at the generated docs folder."""
+    config = read_mkdocs_yml(config_path)
+    plugins = config.get("plugins", ["search"])
+    config["plugins"] = [p for p in plugins if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
+    config["docs_dir"] = docs_dir
+    config.pop("site_dir", None)
+    if config.get("nav"):
+        config["nav"] = expand_indications(config["nav"], project)
+    return config
+
+
+def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | None) -> int:
+    """Write docs/ (content files, generated pages, assets) and mkdocs.yml into out_dir atomically; return the file count."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        docs = staging / "docs"
+        content = project.paths.root / project.paths.content
+        count = 0
+        if content.is_dir():
+            for path in sorted(content.rglob("*")):
+                rel = path.relative_to(content).as_posix()
+                if path.is_file() and not path.is_symlink() and rel not in site.pages and not rel.endswith(".md"):
+                    target = docs / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(path, target)
+                    count += 1
+        for rel, text in site.pages.items():
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            count += 1
+        for rel, data in site.assets.items():
+            target = docs / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            count += 1
+        if config_path and config_path.is_file():
+            config = engine_config(config_path, project)
+            (staging / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Replace out_dir by staging, so that readers see either the old tree or the new one."""
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
+        out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        staging.rename(out_dir)

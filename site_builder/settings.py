@@ -1,0 +1,56 @@
+"""Read the plugin's options from a project's mkdocs.yml, so the CLI builds exactly what the plugin builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .project import ProjectPaths
+from .site import SiteOptions
+
+PLUGIN_NAME = "site-builder"
+TEMPLATES_DEFAULT = "templates"
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use MkDocs' !ENV or !!python tags, keeping such values as plain text."""
+
+
+_Tolerant.add_multi_constructor(
+    "", lambda loader, suffix, node: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+)
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data (tags MkDocs understands are kept as text)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Tolerant)
+    return data if isinstance(data, dict) else {}
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """This plugin's options as written in mkdocs.yml (empty when listed without options or absent)."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return dict(entry[PLUGIN_NAME] or {})
+    return {}
+
+
+def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
+    """Paths and options for the project at root, from its mkdocs.yml when there is one."""
+    config_path = root / "mkdocs.yml"
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    options = plugin_options(config)
+    paths = ProjectPaths(
+        root,
+        cases=options.get("cases", ProjectPaths.cases),
+        bibliography=options.get("bibliography", ProjectPaths.bibliography),
+        content=config.get("docs_dir", ProjectPaths.content),
+    )
+    site = SiteOptions(
+        style=options.get("style", SiteOptions.style),
+        templates=root / options.get("templates", TEMPLATES_DEFAULT),
+        evidence_page=options.get("evidence_page", SiteOptions.evidence_page),
+    )
+    return paths, site
