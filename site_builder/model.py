@@ -247,6 +247,29 @@ class Consent(Record):
     year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given, when known.")
 
 
+class AllowEntry(Record):
+    """A reviewed exception to the privacy screen: the exact text that is not identifying, and why."""
+
+    field: str = Field(min_length=1, description="Field path the text stands in.", examples=["intervention.product.manufacturer"])
+    text: str = Field(min_length=1, description="The exact text the screen flagged.", examples=["Seoul"])
+    reason: str = Field(min_length=10, description="Why this is not identifying (reviewed in the pull request).")
+
+
+class Review(Record):
+    """Editorial review of the case page (site metadata, not patient data)."""
+
+    last_reviewed: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date of the last editorial review (YYYY-MM-DD).", examples=["2026-11-26"])
+    reviewed_by: str = Field(min_length=1, description="Who reviewed the page (a role or editor name, never the patient).", examples=["site_builder editorial team"])
+    next_review: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="When the page is due for review (YYYY-MM-DD).")
+
+
+class Withdrawal(Record):
+    """A withdrawn case keeps its URL as a tombstone page that says why and when."""
+
+    date: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="When the case was withdrawn from the site (YYYY-MM or YYYY-MM-DD).", examples=["2026-11"])
+    reason: Markdown = Field(description="Why it was withdrawn.", examples=["The source publication was retracted."])
+
+
 class Source(Record):
     """Where the facts come from: a citation key plus locators for each fact group."""
 
@@ -293,8 +316,11 @@ class Case(Record):
     figures: list[Figure] = Field(default_factory=list, description="Figures of the source, in our own words.")
     learning_points: list[Markdown] = Field(default_factory=list, description="Lessons, in our own words.")
     editorial_notes: list[EditorialNote] = Field(default_factory=list, description="Where the source contradicts itself.")
-    consent: Consent | None = Field(None, description="Consent attestation.")
+    consent: Consent = Field(description="Consent attestation; a case without one does not build.")
     source: Source = Field(description="The source and locators.")
+    review: Review | None = Field(None, description="Editorial review dates; the site-wide defaults apply when absent.")
+    withdrawn: Withdrawal | None = Field(None, description="Set when the case is withdrawn: its page becomes a tombstone.")
+    privacy_allowlist: list[AllowEntry] = Field(default_factory=list, description="Reviewed exceptions to the privacy screen, each with a reason.")
 
     @field_validator("outcomes")
     @classmethod
