@@ -57,6 +57,13 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
             count += 1
         if config_path and config_path.is_file():
             config = engine_config(config_path, project)
+            theme = config.get("theme")
+            if isinstance(theme, dict) and theme.get("custom_dir"):
+                custom = (config_path.parent / theme["custom_dir"]).resolve()
+                if custom.is_dir():
+                    shutil.copytree(custom, staging / "overrides")
+                    count += sum(1 for p in custom.rglob("*") if p.is_file())
+                theme["custom_dir"] = "overrides"
             (staging / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
         _swap(staging, out_dir)
     except BaseException:

@@ -5,37 +5,30 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .atomic import AtomicSite
 from .csl import Formatter
 from .nav import expand_indications
-from .project import ProjectPaths, load_project
-from .settings import TEMPLATES_DEFAULT
-from .site import SiteOptions, build_site
+from .config import SiteBuilderConfig, resolve
+from .project import load_project
+from .site import build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 
 
-class SiteBuilderConfig(Config):
-    """Options of the site-builder plugin in mkdocs.yml (paths relative to mkdocs.yml)."""
-
-    # inputs
-    cases = c.Type(str, default=ProjectPaths.cases)
-    bibliography = c.Type(str, default=ProjectPaths.bibliography)
-    templates = c.Type(str, default=TEMPLATES_DEFAULT)
-    # output
-    style = c.Type(str, default=SiteOptions.style)
-    evidence_page = c.Type(str, default=SiteOptions.evidence_page)
-    nav_indications = c.Type(bool, default=True)
-
-
 class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     """Generates indication, case and bibliography pages and resolves citations in content pages."""
+
+    atomic: AtomicSite | None = None
+    serving = False
+    dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving, self.dirty = command == "serve", dirty  # `mkdocs serve` builds into a throw-away folder
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -49,14 +42,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        docs = Path(config.docs_dir).resolve()
-        paths = ProjectPaths(self.root, self.config.cases, self.config.bibliography, docs.relative_to(self.root).as_posix())
+        docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
+        paths, options = resolve(self.config, self.root, docs, config.site_name, config.site_url)
         project = load_project(paths)
         for problem in project.problems:
             (log.error if problem in project.errors else log.warning)(str(problem))
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
-        options = SiteOptions(self.config.style, self.root / self.config.templates, self.config.evidence_page)
         site = build_site(project, options)
         for problem in site.problems:
             log.error(str(problem))
@@ -79,3 +71,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        self.atomic = None if self.serving else AtomicSite(config, dirty=self.dirty)
+
+    @event_priority(-100)  # after every other plugin has written its files (search index, tags)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.atomic:
+            self.atomic.finish()
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.atomic:
+            self.atomic.abandon()

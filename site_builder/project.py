@@ -9,8 +9,10 @@ from typing import Any
 
 from .bib import load_bibliography
 from .cite import CitationSyntaxError, find_citations, offset_to_position
+from .images import check_images
 from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
 from .model import Case, FactGroup, Indication, Problem, Reference, Severity
+from .privacy import screen_case
 from .yamlsource import Located
 
 
@@ -119,6 +121,8 @@ def _load_cases(project: Project) -> None:
                 Problem(display, *pos, Severity.error, "indication", f"unknown indication '{case.indication}' (known: {known})")
             )
         _check_locators(project, loaded)
+        project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
+        project.problems.extend(check_images(loaded, project.paths.root))
         project.cases[case.id] = case
         project.case_files[case.id] = loaded
 

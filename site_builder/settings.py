@@ -7,11 +7,11 @@ from typing import Any
 
 import yaml
 
+from .config import plugin_config, resolve
 from .project import ProjectPaths
 from .site import SiteOptions
 
 PLUGIN_NAME = "site-builder"
-TEMPLATES_DEFAULT = "templates"
 
 
 class _Tolerant(yaml.SafeLoader):
@@ -38,19 +38,9 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
-    """Paths and options for the project at root, from its mkdocs.yml when there is one."""
+    """Paths and options for the project at root, from its mkdocs.yml when there is one; raises ValueError when invalid."""
     config_path = root / "mkdocs.yml"
     config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
-    options = plugin_options(config)
-    paths = ProjectPaths(
-        root,
-        cases=options.get("cases", ProjectPaths.cases),
-        bibliography=options.get("bibliography", ProjectPaths.bibliography),
-        content=config.get("docs_dir", ProjectPaths.content),
-    )
-    site = SiteOptions(
-        style=options.get("style", SiteOptions.style),
-        templates=root / options.get("templates", TEMPLATES_DEFAULT),
-        evidence_page=options.get("evidence_page", SiteOptions.evidence_page),
-    )
-    return paths, site
+    options = plugin_config(plugin_options(config), str(config_path))
+    docs_dir = config.get("docs_dir", ProjectPaths.content)
+    return resolve(options, root, docs_dir, str(config.get("site_name", "")), str(config.get("site_url") or ""))

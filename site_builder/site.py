@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
 from jinja2 import Environment
 
 from .csl import DEFAULT_STYLE, Formatter
+from .load import split_front_matter
+from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
+from .opendata import open_data
 from .project import Project
 from .render import DEFAULT_TEMPLATES, make_environment, render
-from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
+from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
 
 ASSET_FOLDER = "assets/site-builder"
-GENERATED_INDEXES = ("indications/index.md", "cases/index.md", BIBLIOGRAPHY_PAGE)
 H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+DOWNLOADS = (("cite.bib", "BibTeX", page_bibtex), ("cite.ris", "RIS", page_ris), ("cite.json", "CSL-JSON", page_csl_json))
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class SiteOptions:
     style: str = DEFAULT_STYLE
     templates: Path | None = None
     evidence_page: str = "evidence.md"
+    disclaimer_page: str = "disclaimer.md"
+    meta: SiteMeta = field(default_factory=SiteMeta)
 
 
 @dataclass
@@ -40,38 +46,75 @@ class Site:
     problems: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page knows about itself beyond its Markdown: the condition, its review, whether it is a case report."""
+
+    about: str = ""
+    case: Case | None = None
+    source: str = ""  # the file problems are reported against
+
+
 class _Builder:
-    """Renders one page after another, numbering citations per page and recording usage for back-links."""
+    """Renders one page after another: citations numbered per page, usage recorded, metadata and citation added."""
 
     def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry]):
         self.project, self.options, self.env, self.entries = project, options, env, entries
-        self.site = Site()
-        self.site.usage = {key: [] for key in project.references}
-        self.evidence_page = options.evidence_page if options.evidence_page in project.pages else ""
+        self.formatter = Formatter(options.style)
+        self.site = Site(usage={key: [] for key in project.references})
+        self.links = {
+            "evidence_page": options.evidence_page if options.evidence_page in project.pages else "",
+            "disclaimer_page": options.disclaimer_page if options.disclaimer_page in project.pages else "",
+        }
 
-    def page(self, path: str, title: str, make: Callable[[PageCitations], str], source: str = "") -> None:
+    def render(self, template: str, path: str, citations: PageCitations, **context: Any) -> str:
+        return render(
+            self.env, template, page_path=path, citations=citations, entries=self.entries, anchor=ref_anchor, site=self.options.meta, **self.links, **context
+        )
+
+    def template(self, path: str, template: str, facts: PageFacts = PageFacts(), **context: Any) -> None:
         citations = PageCitations(path, self.entries)
-        self.site.pages[path] = make(citations)
-        self.site.titles[path] = title
+        self.finish(path, self.render(template, path, citations, **context), citations, facts)
+
+    def finish(self, path: str, markdown: str, citations: PageCitations, facts: PageFacts) -> None:
+        """Record citations, add the page's metadata, 'Cite this page' block, footer and downloads."""
         for key in citations.order:
             self.site.usage[key].append(path)
         for key in dict.fromkeys(citations.unresolved):
-            self.site.problems.append(Problem(source or path, 1, 1, Severity.error, "citation", f"unknown citation key '{key}'"))
+            self.site.problems.append(Problem(facts.source or path, 1, 1, Severity.error, "citation", f"unknown citation key '{key}'"))
+        front, body, _ = split_front_matter(markdown)
+        meta = yaml.safe_load(front) or {} if front.strip() else {}
+        title = str(meta.get("title") or _first_heading(body) or path)
+        self.site.titles[path] = title
+        info = self.page_info(path, title, meta, citations, facts)
+        meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": jsonld(self.options.meta, info)}
+        text, html = citation_text(self.formatter, self.options.meta, info)
+        folder = page_dir(path)
+        downloads = []
+        for name, label, make in DOWNLOADS:
+            target = f"{folder}/{name}" if folder else name
+            self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
+            downloads.append({"label": label, "link": relative_link(path, target)})
+        tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads)
+        head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+        self.site.pages[path] = f"---\n{head}---\n{body.rstrip()}\n{tail}"
 
-    def template(self, path: str, title: str, template: str, **context: object) -> None:
-        def make(citations: PageCitations) -> str:
-            return render(
-                self.env,
-                template,
-                page_path=path,
-                citations=citations,
-                entries=self.entries,
-                evidence_page=self.evidence_page,
-                anchor=ref_anchor,
-                **context,
-            )
-
-        self.page(path, title, make)
+    def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
+        site = self.options.meta
+        review = facts.case.review if facts.case and facts.case.review else None
+        tags = meta.get("tags") or []
+        return PageInfo(
+            path=path,
+            title=title,
+            description=str(meta.get("description") or ""),
+            keywords=tuple(str(t) for t in tags) if isinstance(tags, list) and tags else tuple(k for k in (facts.about, site.name) if k),
+            about=facts.about,
+            last_reviewed=review.last_reviewed if review else site.last_reviewed,
+            reviewed_by=review.reviewed_by if review else site.reviewed_by,
+            next_review=(review.next_review or "") if review else site.next_review,
+            case_report=facts.case is not None and facts.case.withdrawn is None,
+            cited=tuple(self.project.references[k] for k in citations.order),
+        )
 
 
 def _case_tags(project: Project, case: Case) -> list[str]:
@@ -84,79 +127,70 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     """Render every generated page and resolve citations in every content page."""
     options = options or SiteOptions()
     formatted = Formatter(options.style).format(project.references.values())
-    entries = {
-        key: Entry(formatted[key].text, formatted[key].html, ref.is_preprint) for key, ref in project.references.items()
-    }
-    env = make_environment(options.templates)
-    builder = _Builder(project, options, env, entries)
+    entries = {key: Entry(formatted[key].text, formatted[key].html, ref.is_preprint) for key, ref in project.references.items()}
+    builder = _Builder(project, options, make_environment(options.templates), entries)
     indications = sorted(project.indications.values(), key=lambda i: (i.order, i.id))
+    cases = sorted(project.cases.values(), key=lambda c: c.id)
+    active = [c for c in cases if c.withdrawn is None]
 
     for rel, page in sorted(project.pages.items()):
         if rel.startswith("indications/") and page.path.removeprefix("indications/").removesuffix(".md") in project.indications:
             continue  # merged into the generated indication page below
-        title = str(page.meta.get("title") or _first_heading(page.body) or rel)
+        citations = PageCitations(rel, entries)
+        body = citations.resolve(page.body) + citations.reference_list()
+        builder.finish(rel, page.front + body, citations, PageFacts(source=page.display))
 
-        def content(citations: PageCitations, page=page) -> str:
-            return page.front + citations.resolve(page.body) + citations.reference_list()
-
-        builder.page(rel, title, content, page.display)
-
-    for case in sorted(project.cases.values(), key=lambda c: c.id):
+    for case in cases:
+        indication = project.indications[case.indication]
+        facts = PageFacts(about=indication.title, case=case, source=project.case_files[case.id].display)
         source = project.references.get(case.source.citation)
         builder.template(
             f"cases/{case.id}.md",
-            case.title,
-            "case.md.j2",
+            "tombstone.md.j2" if case.withdrawn else "case.md.j2",
+            facts,
             case=case,
-            indication=project.indications[case.indication],
+            indication=indication,
             tags=_case_tags(project, case),
             source_entry=entries.get(source.key) if source else None,
+            source_ref=source,
         )
 
     for indication in indications:
-        cases = project.cases_for(indication.id)
-        literature = list(dict.fromkeys(indication.literature))
-
-        def indication_page(citations: PageCitations, indication=indication, cases=cases, literature=literature) -> str:
-            return render(
-                env,
-                "indication.md.j2",
-                page_path=f"indications/{indication.id}.md",
-                citations=citations,
-                entries=entries,
-                evidence_page=builder.evidence_page,
-                anchor=ref_anchor,
-                indication=indication,
-                indication_body=citations.resolve(indication.body),
-                cases=cases,
-                literature=[key for key in literature if key in entries],
-            )
-
-        builder.page(f"indications/{indication.id}.md", indication.title, indication_page, indication.path)
+        path = f"indications/{indication.id}.md"
+        citations = PageCitations(path, entries)
+        markdown = builder.render(
+            "indication.md.j2",
+            path,
+            citations,
+            indication=indication,
+            indication_body=citations.resolve(indication.body),
+            cases=[c for c in active if c.indication == indication.id],
+            literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
+        )
+        builder.finish(path, markdown, citations, PageFacts(about=indication.title, source=indication.path))
 
     builder.template(
         "indications/index.md",
-        "Indications",
         "indications.md.j2",
-        indications=[{"indication": i, "cases": project.cases_for(i.id)} for i in indications],
+        indications=[{"indication": i, "cases": [c for c in active if c.indication == i.id]} for i in indications],
     )
     builder.template(
         "cases/index.md",
-        "All cases",
         "cases.md.j2",
-        cases=sorted(project.cases.values(), key=lambda c: c.id),
+        cases=active,
+        withdrawn=[c for c in cases if c.withdrawn],
         indications=project.indications,
     )
-    references = sorted(project.references.values(), key=lambda r: r.key)
     builder.template(
         BIBLIOGRAPHY_PAGE,
-        "References",
         "references.md.j2",
-        references=references,
+        references=sorted(project.references.values(), key=lambda r: r.key),
+        coins=coins,
         usage=builder.site.usage,
         titles=builder.site.titles,
     )
-    builder.site.assets = _assets(options.templates)
+    builder.site.assets.update(_assets(options.templates))
+    builder.site.assets.update(open_data(project, options.meta))
     return builder.site
 
 

@@ -14,3 +14,33 @@
     document.addEventListener("DOMContentLoaded", init);
   }
 })();
+
+/* "Cite this page": copy the formatted citation to the clipboard. */
+(function () {
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand("copy");
+    document.body.removeChild(area);
+    return Promise.resolve();
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".sb-copy-citation");
+    if (!button) return;
+    var block = button.closest("#cite-this-page");
+    var source = block && block.querySelector(".sb-citation-text");
+    if (!source) return;
+    copyText(source.textContent.trim()).then(function () {
+      button.textContent = "Copied";
+      window.setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
+    });
+  });
+})();

@@ -1,0 +1,278 @@
+"""The privacy screen: identifying details in a case's clinical text, reported as Problems naming the matched text.
+
+The rules follow the HIPAA Safe Harbor list of identifiers (45 CFR 164.514(b)(2)) as far as they can be
+recognised in text: dates other than the year, ages above 89, contact details, web addresses, record
+numbers, postcodes and names. A false positive is never switched off; it is accepted by a reviewed
+`privacy_allowlist` entry naming the exact field and text, and an entry that matches nothing is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from .load import CaseFile, format_field
+from .model import Problem, Severity
+from .yamlsource import Path as FieldPath
+
+# Editorial metadata, not clinical text: never screened (with withdrawn.date and figures[].image).
+EDITORIAL_FIELDS = frozenset({"schema_version", "id", "indication", "tags", "source", "review", "privacy_allowlist"})
+
+MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"
+)
+DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+BIRTH_CONTEXT_RE = re.compile(r"(?:\bborn|\bbirth|\bDOB|\bD\.O\.B\.)\W*(?:on|in)?\s*$", re.I)
+HONORIFICS = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Mister|Doctor|Professor|Herr|Frau|Madame|Mme|Mlle)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of identifier: what it is called, how it is found, and what to write instead."""
+
+    name: str
+    pattern: re.Pattern[str]
+    advice: str
+    accept: Callable[[re.Match[str]], bool] = lambda match: True
+
+
+def _valid_date(day: str, month: str, year: str) -> bool:
+    d, m = int(day), int(month)
+    return (1 <= d <= 31 and 1 <= m <= 12) or (1 <= m <= 31 and 1 <= d <= 12)  # day-first or month-first
+
+
+def _numeric_date(match: re.Match[str]) -> bool:
+    first, sep, second, year = match.group("a", "sep", "b", "y")
+    if sep == "." and len(year) == 2 and (len(first) < 2 or len(second) < 2):
+        return False  # '2.3.10' is a section number; '02.03.10' is a date
+    return _valid_date(first, second, year)
+
+
+def _iso_date(match: re.Match[str]) -> bool:
+    year, month, day = (int(match[g]) for g in ("y", "m", "d"))
+    return 1800 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
+
+
+def _digits(match: re.Match[str]) -> bool:
+    count = sum(c.isdigit() for c in match.group())
+    return count >= 9 or (match.group().startswith("+") and count >= 8)
+
+
+def _town_follows(match: re.Match[str]) -> bool:
+    town = match["town"]
+    return town[0].isupper() and town[1].islower()
+
+
+def _ages_above_89(match: re.Match[str]) -> bool:
+    return all(int(n) > 89 for n in match.group("n", "n2", "n3", "n4") if n)
+
+
+AGE_RULE = Rule(
+    "age above 89",
+    re.compile(
+        r"\b(?P<n>\d{2,3})(?:\s*|-)(?:years?|yrs?|y)(?:\s*|-)old\b"
+        r"|\b(?:aged|age(?:\s+of)?)\s+(?P<n2>\d{2,3})\b(?!\+)"
+        r"|\b(?P<n3>\d{2,3})\s*(?:years?|yrs?)\s+of\s+age\b"
+        r"|\b(?P<n4>\d{2,3})\s*(?:yo|y/o|y\.o\.)(?!\w)"
+        r"|\b(?:ninety|one\s+hundred)(?:[- ]\w+)?[- ]years?[- ]old\b"
+        r"|\b(?:nonagenarian|centenarian)s?\b|\b(?:his|her|their)\s+(?:nineties|9\d'?s)\b",
+        re.I,
+    ),
+    "ages above 89 are written as '90+' (patient.age_band: '90+')",
+    _ages_above_89,
+)
+BIRTH_RULE = Rule(
+    "date of birth",
+    re.compile(rf"\bborn\s+(?:(?:in|on)\s+)?(?:{DAY}\s+(?:of\s+)?{MONTHS}|{MONTHS}(?:\s+{DAY}\b)?)(?:,?\s+\d{{4}}\b)?"),
+    "give the age in years (patient.age) or an age band, never a date of birth",
+)
+DATE_ADVICE = "write relative time (Day 12, week 2) or the year only"
+CONTACT_ADVICE = "remove contact details"
+RECORD_ADVICE = "remove record, registration and reference numbers"
+RULES: tuple[Rule, ...] = (
+    BIRTH_RULE,
+    Rule(
+        "calendar date",
+        re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+\d{{4}}\b)?|\b{MONTHS}\s+{DAY}\b(?:,?\s+\d{{4}}\b)?"),
+        DATE_ADVICE,
+    ),
+    Rule(
+        "calendar date",
+        re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/-]|\.\d)"),
+        DATE_ADVICE,
+        _iso_date,
+    ),
+    Rule(
+        "calendar date",
+        re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"),
+        DATE_ADVICE,
+        _numeric_date,
+    ),
+    AGE_RULE,
+    Rule(
+        "e-mail address",
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
+        CONTACT_ADVICE,
+    ),
+    Rule(
+        "web address",
+        re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]|\bwww\.[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]", re.I),
+        "clinical text links nowhere: put the source in references.bib and its locators under source.locators",
+    ),
+    Rule(
+        "record number",
+        re.compile(
+            r"\b(?:MRN|PESEL|NHS\s+(?:number|no\.?)|[Rr]ecord\s+(?:number|no\.?)|[Pp]atient\s+(?:ID|number|no\.?)"
+            r"|[Hh]ospital\s+(?:number|no\.?))\s*[:#.]?\s*[A-Z0-9][A-Z0-9/-]{2,}\b"
+        ),
+        RECORD_ADVICE,
+    ),
+    Rule(
+        "phone number",
+        re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w])"),
+        CONTACT_ADVICE,
+        _digits,
+    ),
+    Rule(
+        "record number",
+        re.compile(r"(?<![\d.,])\d{6,}(?![\d])"),
+        RECORD_ADVICE,
+    ),
+    Rule(
+        "postcode",
+        re.compile(r"(?<![\w-])\d{2}-\d{3}\s+(?P<town>[^\W\d_]{3,})"),
+        "remove addresses",
+        _town_follows,
+    ),
+    Rule(
+        "postcode",
+        re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b"),
+        "remove addresses",
+    ),
+    Rule(
+        "name",
+        re.compile(rf"\b{HONORIFICS}\b\.?\s+(?:[A-Z]\.\s*)*(?P<name>[^\W\d_][\w'’-]*)"),
+        "refer to people by their role (the patient, the treating clinician)",
+        lambda match: match["name"][0].isupper(),
+    ),
+)
+AGE_BAND_RE = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One match of a rule in one field; nth counts earlier matches of the same text in that field."""
+
+    path: FieldPath
+    field: str
+    text: str
+    rule: Rule
+    nth: int = 0
+
+
+def _editorial(path: FieldPath) -> bool:
+    if len(path) == 1 and path[0] in EDITORIAL_FIELDS:
+        return True
+    return path == ("withdrawn", "date") or (len(path) == 3 and path[0] == "figures" and path[2] == "image")
+
+
+def clinical_text(data: object, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string of a raw case mapping that is clinical text (not editorial metadata), with its path."""
+    if _editorial(path):
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from clinical_text(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from clinical_text(value, path + (i,))
+    elif isinstance(data, str):
+        yield path, data
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def find_identifiers(text: str) -> list[tuple[Rule, str]]:
+    """Every rule's matches in one text, in order, an earlier rule winning where matches overlap: (rule, matched text)."""
+    taken: list[tuple[int, int, Rule, str]] = []
+    for rule in RULES:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e, _, _ in taken) or not rule.accept(match):
+                continue
+            if rule.name == "calendar date" and BIRTH_CONTEXT_RE.search(text[max(0, start - 30) : start]):
+                rule = BIRTH_RULE
+            taken.append((start, end, rule, _normal(match.group())))
+    return [(rule, matched) for _, _, rule, matched in sorted(taken, key=lambda t: t[0])]
+
+
+def _findings(loaded: CaseFile) -> Iterator[Finding]:
+    for path, text in clinical_text(loaded.located.data):
+        field = format_field(path)
+        seen: dict[str, int] = {}
+        for rule, matched in find_identifiers(text):
+            yield Finding(path, field, matched, rule, seen.get(matched, 0))
+            seen[matched] = seen.get(matched, 0) + 1
+        if path == ("patient", "age_band") and text != "90+" and any(int(n) > 89 for n in AGE_BAND_RE.findall(text)):
+            yield Finding(path, field, text, AGE_RULE)
+
+
+def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:
+    """Problems for identifying details in a case's clinical text and for allow-list entries that match nothing.
+
+    Given the file's text, each problem points at the matched text itself rather than at the start of its value.
+    """
+    allowed = {(entry.field, _normal(entry.text)): i for i, entry in enumerate(loaded.case.privacy_allowlist)}
+    used: set[int] = set()
+    problems = []
+    locate = _Locator(loaded, source)
+    for finding in _findings(loaded):
+        entry = allowed.get((finding.field, finding.text))
+        if entry is not None:
+            used.add(entry)
+            continue
+        message = (
+            f"possible {finding.rule.name} '{finding.text}': {finding.rule.advice}; if it identifies no one, "
+            f"add a privacy_allowlist entry with field '{finding.field}', text '{finding.text}' and the reason"
+        )
+        problems.append(Problem(loaded.display, *locate(finding), Severity.error, finding.field, message))
+    for i, entry in enumerate(loaded.case.privacy_allowlist):
+        if i not in used:
+            message = f"allow-list entry matches nothing the privacy screen flags ('{entry.text}' in {entry.field}); remove it"
+            pos = loaded.located.position(("privacy_allowlist", i))
+            problems.append(Problem(loaded.display, *pos, Severity.error, f"privacy_allowlist[{i}]", message))
+    return problems
+
+
+class _Locator:
+    """Finds where a matched text stands in the file, searching only inside its own value (folded lines allowed)."""
+
+    def __init__(self, loaded: CaseFile, source: str | None):
+        self.located = loaded.located
+        self.source = source or ""
+        self.marks = sorted(set(self.located.values.values()) | set(self.located.keys.values()))
+        self.line_offsets = [0]
+        for line in self.source.splitlines(keepends=True):
+            self.line_offsets.append(self.line_offsets[-1] + len(line))
+
+    def __call__(self, finding: Finding) -> tuple[int, int]:
+        start = self.located.position(finding.path)
+        if not self.source:
+            return start
+        following = [mark for mark in self.marks if mark > start]
+        begin, end = self._offset(start), (self._offset(following[0]) if following else len(self.source))
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in finding.text.split()))
+        matches = list(pattern.finditer(self.source, begin, end))
+        if len(matches) <= finding.nth:
+            return start  # written with escapes the file does not show as-is
+        offset = matches[finding.nth].start()
+        line = self.source.count("\n", 0, offset) + 1
+        return (line, offset - self.line_offsets[line - 1] + 1)
+
+    def _offset(self, position: tuple[int, int]) -> int:
+        line, column = position
+        return min(self.line_offsets[min(line, len(self.line_offsets)) - 1] + column - 1, len(self.source))

@@ -1,0 +1,248 @@
+"""Citable, trustworthy pages: metadata tags, JSON-LD, downloads, evidence labels, wording, readability, open data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+import textstat
+import yaml
+
+from conftest import REPO
+from csl_schema import csl_data_schema
+from sitecheck import article, html_pages, mkdocs_build, parse
+
+FIXED_EPOCH = "1790000000"  # 2026-09-21, so the build date is known
+CASE_IDS = sorted(p.stem for p in (REPO / "cases").glob("*.yaml"))
+HIGHWIRE = ("citation_title", "citation_author", "citation_publication_date", "citation_public_url", "citation_abstract", "citation_language", "citation_keywords")
+OPEN_GRAPH = ("og:type", "og:title", "og:site_name", "og:description", "og:url")
+FORBIDDEN = re.compile(r"\b(proven|proves?|cures?|cured|guarantee[sd]?|miracle)\b", re.I)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("citable") / "site"
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        result = mkdocs_build(REPO / "mkdocs.yml", site)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def pages(site: Path) -> list[Path]:
+    return [p for p in html_pages(site) if p.parent.name != "search"]
+
+
+def meta(tree, attribute: str, name: str) -> list[str]:
+    return tree.xpath(f"//head/meta[@{attribute}='{name}']/@content")
+
+
+def jsonld(tree) -> dict:
+    scripts = tree.xpath("//head/script[@type='application/ld+json']/text()")
+    assert len(scripts) == 1
+    return json.loads(scripts[0])
+
+
+def test_every_page_has_highwire_and_open_graph_tags(built: Path) -> None:
+    for page in pages(built):
+        tree = parse(page)
+        for name in HIGHWIRE:
+            assert meta(tree, "name", name), f"{page}: {name}"
+        assert meta(tree, "name", "citation_publication_date") == ["2026/09/21"]
+        assert meta(tree, "name", "citation_public_url")[0].startswith("https://rsce-evidence.example.org/")
+        for prop in OPEN_GRAPH:
+            assert meta(tree, "property", prop), f"{page}: {prop}"
+        assert meta(tree, "property", "og:url") == meta(tree, "name", "citation_public_url")
+
+
+def test_case_pages_list_cited_works_with_their_doi(built: Path) -> None:
+    refs = bibtexparser.parse_file(str(REPO / "references.bib")).entries_dict
+    seen_doi = 0
+    for case_id in CASE_IDS:
+        page = built / "cases" / case_id / "index.html"
+        cited = [s.removeprefix("cite-") for s in article(page).xpath(".//h2[@id='references']/following-sibling::ol[1]/li/span/@id")]
+        references = meta(parse(page), "name", "citation_reference")
+        assert len(references) == len(cited) > 0, case_id
+        for key in cited:
+            if "doi" in refs[key].fields_dict:
+                assert any(f"citation_doi={refs[key]['doi']}" in r for r in references), (case_id, key)
+                seen_doi += 1
+    assert seen_doi > 0, "no case cites a work with a DOI, so the DOI check proved nothing"
+
+
+def test_json_ld_describes_medical_web_pages_and_case_reports(built: Path) -> None:
+    for page in pages(built):
+        graph = jsonld(parse(page))["@graph"]
+        webpage = next(node for node in graph if node["@type"] == "MedicalWebPage")
+        for key in ("about", "medicalAudience", "lastReviewed", "reviewedBy", "datePublished", "dateModified"):
+            assert webpage.get(key), f"{page}: {key}"
+        assert "citation" in webpage or not article(page).xpath(".//sup[@class='sb-cite']"), page
+        assert re.match(r"^\d{4}-\d{2}-\d{2}$", webpage["dateModified"])
+    for case_id in CASE_IDS:
+        graph = jsonld(parse(built / "cases" / case_id / "index.html"))["@graph"]
+        report = next(node for node in graph if node["@type"] == "MedicalScholarlyArticle")
+        assert report["publicationType"] == "Case Reports"
+        assert report["citation"] and report["about"]["name"]
+
+
+def test_every_page_has_a_cite_block_with_parsable_downloads(built: Path) -> None:
+    validator = jsonschema.Draft202012Validator(csl_data_schema())
+    for page in pages(built):
+        block = article(page).xpath(".//*[@id='cite-this-page']")
+        assert block, page
+        text = block[0].xpath(".//*[contains(@class,'sb-citation-text')]")[0].text_content()
+        assert "RSCE evidence" in text and "Version 0.1.0" in text and "September 21, 2026" in text
+        assert block[0].xpath(".//button[contains(@class,'sb-copy-citation')]")
+        links = {a.text_content(): (page.parent / a.get("href")).resolve() for a in block[0].xpath(".//a[starts-with(@href,'cite.')]")}
+        assert set(links) == {"BibTeX", "RIS", "CSL-JSON"}, page
+        library = bibtexparser.parse_file(str(links["BibTeX"]))
+        assert not library.failed_blocks and len(library.entries) == 1
+        entry = library.entries[0]
+        url = meta(parse(page), "name", "citation_public_url")[0]
+        assert entry["url"] == url and entry["urldate"] == "2026-09-21" and entry["note"] == "Version 0.1.0"
+        records = rispy.loads(links["RIS"].read_text(encoding="utf-8"))
+        assert len(records) == 1 and records[0]["urls"] == [url] and records[0]["type_of_reference"] == "ELEC"
+        items = json.loads(links["CSL-JSON"].read_text(encoding="utf-8"))
+        validator.validate(items)
+        assert items[0]["URL"] == url and items[0]["version"] == "0.1.0"
+
+
+def test_every_page_shows_review_dates_publisher_and_disclaimer(built: Path) -> None:
+    for page in pages(built):
+        info = article(page).xpath(".//*[contains(@class,'sb-page-info')]")
+        assert info, page
+        text = " ".join(info[0].text_content().split())
+        for words in ("Last reviewed: 2026-11-26 by site_builder editorial team", "Next review: 2027-05-26", "Published by site_builder contributors", "does not replace"):
+            assert words in text, f"{page}: {words}"
+        if page.parent.name != "disclaimer":
+            assert info[0].xpath(".//a[contains(@href,'disclaimer/')]"), page
+
+
+def test_bibliography_entries_carry_coins(built: Path) -> None:
+    entries = article(built / "references" / "index.html").xpath(".//div[contains(@class,'sb-ref')]")
+    for entry in entries:
+        span = entry.xpath(".//span[@class='Z3988']")
+        assert span and "ctx_ver=Z39.88-2004" in span[0].get("title")
+    won = article(built / "references" / "index.html").xpath(".//*[@id='ref-won2023biological']//span[@class='Z3988']")[0].get("title")
+    assert "rft_id=info%3Adoi%2F10.1101%2F2023.10.17.562840" in won and "rft.genre=preprint" in won
+
+
+def test_case_pages_and_cards_carry_the_evidence_label(built: Path) -> None:
+    for case_id in CASE_IDS:
+        tree = article(built / "cases" / case_id / "index.html")
+        label = tree.xpath(".//*[contains(@class,'sb-evidence')]")[0]
+        assert "a single case report: the weakest kind of clinical evidence" in label.text_content()
+        assert label.xpath(".//a[@href='../../evidence/#levels' and contains(., 'Oxford CEBM 2011 level 4; GRADE: very low certainty')]")
+    assert article(built / "evidence" / "index.html").xpath(".//*[@id='levels']") and article(built / "evidence" / "index.html").xpath(".//*[@id='within-patient']")
+    split = article(built / "cases" / "majewska2025-case6-laser-healing" / "index.html").xpath(".//*[contains(@class,'sb-evidence')]//a[contains(@href,'#within-patient')]")
+    assert split
+    for card in article(built / "indications" / "burns" / "index.html").xpath(".//div[contains(@class,'grid')]//li"):
+        assert "Single case report" in card.text_content()
+
+
+def test_no_overclaiming_words_in_generated_or_hand_written_pages(built: Path) -> None:
+    for page in pages(built):
+        text = article(page).text_content()
+        found = FORBIDDEN.findall(text)
+        assert not found, f"{page.relative_to(built)}: {found}"
+    for source in list((REPO / "content").rglob("*.md")) + list((REPO / "cases").glob("*.yaml")):
+        assert not FORBIDDEN.findall(source.read_text(encoding="utf-8")), source
+
+
+def test_source_funding_and_conflicts_are_shown_with_each_case(built: Path) -> None:
+    for case_id in CASE_IDS:
+        text = " ".join(article(built / "cases" / case_id / "index.html").text_content().split())
+        assert "Funding: The authors received no specific funding for this work." in text
+        assert "Conflicts of interest: The authors declare no conflicts of interest." in text
+
+
+def test_preprints_are_marked_not_peer_reviewed_wherever_cited(built: Path) -> None:
+    for page in pages(built):
+        tree = article(page)
+        for item in tree.xpath(".//h2[@id='references']/following-sibling::ol[1]/li[span[@id='cite-won2023biological']]"):
+            assert "not peer reviewed" in item.text_content(), page
+        for a in tree.xpath(".//sup[@class='sb-cite']/a[@href='#cite-won2023biological']"):
+            assert "not peer reviewed" in a.get("title")
+
+
+def _plain_sections() -> list[tuple[str, str]]:
+    texts = []
+    for path in sorted((REPO / "cases").glob("*.yaml")):
+        texts.append((path.name, yaml.safe_load(path.read_text(encoding="utf-8"))["summary"]["plain_language"]))
+    for path in sorted((REPO / "content" / "indications").glob("*.md")):
+        body = path.read_text(encoding="utf-8")
+        section = re.search(r"## About this condition\s+(.+?)(?=\n## |\Z)", body, re.S)
+        assert section, f"{path.name} has no plain-language 'About this condition' section"
+        texts.append((path.name, section.group(1)))
+    return texts
+
+
+@pytest.mark.parametrize(("name", "text"), _plain_sections(), ids=[n for n, _ in _plain_sections()])
+def test_plain_language_summaries_are_easy_to_read(name: str, text: str) -> None:
+    grade = textstat.flesch_kincaid_grade(re.sub(r"\[@[^\]]+\]", "", text))
+    assert grade <= 9, f"{name}: Flesch-Kincaid grade {grade:.1f}"
+
+
+def test_open_data_is_published_and_linked_from_home(built: Path) -> None:
+    home = article(built / "index.html")
+    for name in ("cases.json", "cases.csv", "references.json"):
+        assert home.xpath(f".//a[@href='data/{name}']"), name
+    records = json.loads((built / "data" / "cases.json").read_text(encoding="utf-8"))
+    assert sorted(r["id"] for r in records) == CASE_IDS
+    with (built / "data" / "cases.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["id"] for r in rows] == CASE_IDS
+    assert {"age", "sex", "treatment", "key_outcome", "learning_points"} <= set(rows[0])
+    refs = json.loads((built / "data" / "references.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(csl_data_schema()).validate(refs)
+    assert len(refs) == 42
+
+
+def test_withdrawn_case_leaves_a_tombstone(sample, tmp_path: Path) -> None:
+    root = sample()
+    second = (root / "cases" / "sample-case.yaml").read_text(encoding="utf-8").replace("id: sample-case", "id: old-case")
+    second += "withdrawn:\n  date: 2026-10\n  reason: The source publication was retracted.\n"
+    (root / "cases" / "old-case.yaml").write_text(second, encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(root / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    tomb = article(site / "cases" / "old-case" / "index.html").text_content()
+    assert "withdrawn on 2026-10" in tomb and "retracted" in tomb
+    assert "old-case" not in "".join(article(site / "indications" / "eczema" / "index.html").xpath(".//a/@href"))
+    table = article(site / "cases" / "index.html")
+    assert len(table.xpath(".//tbody/tr")) == 1
+    assert table.xpath(".//a[@href='old-case/']")
+
+
+def test_printing_a_case_page_gives_a_clean_document(built: Path, tmp_path: Path) -> None:
+    chromium = shutil.which("chromium")
+    if not chromium:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed (CI must install Debian's chromium)")
+        pytest.skip("chromium is not installed: printing is checked in CI")
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "case.pdf"
+    page = built / "cases" / "majewska2025-case1-atopic-dermatitis" / "index.html"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+         f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    text = " ".join("".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "Cite this page" in text and "Version 0.1.0" in text
+    assert "Table of contents" not in text, "the navigation is printed"
+    assert "Search" not in text, "the search box is printed"
+    assert "Made with Material for MkDocs" not in text
+    assert "(https://doi.org/" in text or "(https://" in text, "links are shown as text"
