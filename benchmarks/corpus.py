@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import random
 import re
 import shutil
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -86,7 +88,7 @@ FACT_GROUPS = [
 
 @dataclass(frozen=True)
 class Spec:
-    """What to generate: N cases, M synthetic references (plus the 42 real ones), I indications, a seed."""
+    """What to generate: N cases (the 8 real ones included), M synthetic references (plus the 42 real ones), I indications, a seed."""
 
     cases: int
     refs: int | None = None
@@ -314,6 +316,24 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+def _letters(n: int) -> str:
+    """0 -> 'aaa', 1 -> 'aab', ...: a unique suffix without digits (long digit runs look like record numbers)."""
+    out = ""
+    for _ in range(3):
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
+
+
+def _ref_key(rng: random.Random, n: int) -> str:
+    """A key shaped like the real ones (family name, year, word): 'nowak2013synthbqx'."""
+    family = unicodedata.normalize("NFKD", rng.choice(FAMILY)).encode("ascii", "ignore").decode().lower()
+    return f"{re.sub(r'[^a-z]', '', family)}{rng.randint(1995, 2026)}synth{_letters(n)}"
+
+
 def _bib_entry(rng: random.Random, key: str, number: int) -> str:
     authors = " and ".join(f"{rng.choice(FAMILY)}, {rng.choice(GIVEN)}" for _ in range(rng.randint(1, 7)))
     if rng.random() < 0.1:
@@ -326,7 +346,7 @@ def _bib_entry(rng: random.Random, key: str, number: int) -> str:
         return (
             f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n  journal = {{{rng.choice(JOURNALS)}}},\n"
             f"  year = {{{year}}},\n  volume = {{{rng.randint(1, 80)}}},\n  pages = {{{rng.randint(1, 900)}--{rng.randint(901, 999)}}},\n"
-            f"  doi = {{10.5555/synth.{number:06d}}},\n}}\n"
+            f"  doi = {{10.5555/synth.{number}}},\n}}\n"
         )
     if kind < 0.87:
         return (
@@ -341,7 +361,7 @@ def _bib_entry(rng: random.Random, key: str, number: int) -> str:
     if kind < 0.97:
         return (
             f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n  journal = {{bioRxiv}},\n  year = {{{year}}},\n"
-            f"  doi = {{10.1101/{year}.01.{number:06d}}},\n  pubstate = {{preprint}},\n}}\n"
+            f"  doi = {{10.1101/{year}.01.{number}}},\n  pubstate = {{preprint}},\n}}\n"
         )
     return (
         f"@online{{{key},\n  author = {{{authors}}},\n  title = {{{title}}},\n  url = {{https://example.org/synthetic/{number}}},\n"
@@ -358,33 +378,37 @@ def _indication_page(rng: random.Random, ident: str, title: str, plain: str, ord
     )
 
 
-def _real_cases() -> list[dict[str, Any]]:
-    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((REPO / "cases").glob("*.yaml"))]
+def _real_cases(repo: Path) -> list[dict[str, Any]]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((repo / "cases").glob("*.yaml"))]
 
 
-def _real_keys() -> list[str]:
-    return re.findall(r"^@\w+\{([^,\s]+),", (REPO / "references.bib").read_text(encoding="utf-8"), re.M)
+def _real_keys(repo: Path) -> list[str]:
+    return re.findall(r"^@\w+\{([^,\s]+),", (repo / "references.bib").read_text(encoding="utf-8"), re.M)
 
 
-def make_project(root: Path, spec: Spec) -> Corpus:
-    """Write a complete project (mkdocs.yml, content/, templates/, schema/, cases/, references.bib) into root."""
+def make_project(root: Path, spec: Spec, repo: Path = REPO) -> Corpus:
+    """Write a complete project (mkdocs.yml, content/, templates/, schema/, cases/, references.bib) into root.
+
+    repo is where the real cases, content, templates and bibliography are read from (the repository, or a
+    snapshot of it).
+    """
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
     for folder in ("content", "templates", "schema"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        if (repo / folder).is_dir():
+            shutil.copytree(repo / folder, root / folder)
+    shutil.copyfile(repo / "mkdocs.yml", root / "mkdocs.yml")
 
     rng = random.Random(spec.seed)
-    real_keys = _real_keys()
-    ref_keys = [f"synth{n:06d}{rng.choice(FAMILY).lower().replace(' ', '').replace(chr(39), '')[:8]}" for n in range(spec.synthetic_refs)]
-    ref_keys = [re.sub(r"[^a-z0-9]", "", k) for k in ref_keys]
-    bib = (REPO / "references.bib").read_text(encoding="utf-8") + "\n% Synthetic entries of the scale benchmark.\n\n"
+    real_keys = _real_keys(repo)
+    ref_keys = [_ref_key(rng, n) for n in range(spec.synthetic_refs)]
+    bib = (repo / "references.bib").read_text(encoding="utf-8") + "\n% Synthetic entries of the scale benchmark.\n\n"
     bib += "\n".join(_bib_entry(rng, key, n) for n, key in enumerate(ref_keys))
     (root / "references.bib").write_text(bib, encoding="utf-8")
 
     real_indications = []
-    for page in sorted((REPO / "content" / "indications").glob("*.md")):
+    for page in sorted((repo / "content" / "indications").glob("*.md")):
         if page.name == "index.md":
             continue
         meta = yaml.safe_load(page.read_text(encoding="utf-8").split("---", 2)[1])
@@ -402,11 +426,16 @@ def make_project(root: Path, spec: Spec) -> Corpus:
         (root / "content" / "indications" / f"{ident}.md").write_text(page, encoding="utf-8")
         indications.append((ident, title, plain))
 
-    generator = _Generator(spec, _Pools(_real_cases()), indications, ref_keys, real_keys)
+    generator = _Generator(spec, _Pools(_real_cases(repo)), indications, ref_keys, real_keys)
     cases_dir = root / "cases"
     cases_dir.mkdir()
     ids, size = [], 0
-    for number in range(1, spec.cases + 1):
+    # The real cases stay in (the content pages link to them); synthetic ones make up the rest of N.
+    for path in sorted((repo / "cases").glob("*.yaml")):
+        shutil.copyfile(path, cases_dir / path.name)
+        ids.append(path.stem)
+        size += path.stat().st_size
+    for number in range(1, spec.cases - len(ids) + 1):
         case = generator.case(number)
         text = SCHEMA_LINE + yaml.dump(case, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
         (cases_dir / f"{case['id']}.yaml").write_text(text, encoding="utf-8")
@@ -422,8 +451,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=None, help="synthetic references (default: max(20, cases // 2))")
     parser.add_argument("--indications", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repo", type=Path, default=REPO, help="where to read the real cases, content and templates")
+    parser.add_argument("--json", type=Path, help="write a summary of the corpus here")
     args = parser.parse_args(argv)
-    corpus = make_project(args.out, Spec(args.cases, args.refs, args.indications, args.seed))
+    corpus = make_project(args.out, Spec(args.cases, args.refs, args.indications, args.seed), args.repo)
+    if args.json:
+        summary = {"cases": len(corpus.case_ids), "case_ids": corpus.case_ids, "indications": corpus.indications,
+                   "references": corpus.references, "case_bytes": corpus.case_bytes}
+        args.json.write_text(json.dumps(summary), encoding="utf-8")
     print(
         f"wrote {len(corpus.case_ids)} cases ({corpus.case_bytes / len(corpus.case_ids) / 1024:.1f} KiB each on average), "
         f"{len(corpus.indications)} indications, {corpus.references} references to {corpus.root}",

@@ -9,6 +9,7 @@ import bibtexparser
 from bibtexparser import model as bibmodel
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 
+from .markup import strip_controls
 from .model import Name, Problem, Reference, Severity
 from .yamlsource import YamlError, decode
 
@@ -40,7 +41,7 @@ def _names(value: object) -> tuple[Name, ...]:
     names = []
     for part in value:
         if hasattr(part, "last"):
-            names.append(Name(" ".join(part.last), " ".join(part.first), " ".join(part.von), " ".join(part.jr)))
+            names.append(Name(*(strip_controls(" ".join(words)) for words in (part.last, part.first, part.von, part.jr))))
     return tuple(names)
 
 
@@ -89,7 +90,7 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
             if name in NAME_FIELDS:
                 people[name] = _names(fld.value)
             else:
-                fields[name] = " ".join(str(fld.value).split())
+                fields[name] = " ".join(strip_controls(str(fld.value)).split())
         for requirement in REQUIRED.get(entry_type, ()):
             options = requirement if isinstance(requirement, tuple) else (requirement,)
             if not any(fields.get(o) or people.get(o) for o in options):

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
+from . import newcase
 from .emit import write_tree
 from .project import load_project
 from .report import FORMATS, format_problems
 from .schema import SCHEMA_PATH, case_schema_text
 from .settings import project_settings
 from .site import build_site
+
+T = TypeVar("T")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,3 +85,79 @@ def generate(out_dir: Path, root: Path) -> None:
         sys.exit(1)
     count = write_tree(site, project, out_dir, root / "mkdocs.yml")
     click.echo(f"wrote {count} files ({len(site.pages)} pages) to {out_dir}", err=True)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _check(value: T, option: str, check: Callable[[T], T]) -> T:
+    try:
+        return check(value)
+    except newcase.Refused as exc:
+        raise click.BadParameter(str(exc), param_hint=f"'{option}'") from None
+
+
+def _ask(value: str | None, option: str, question: str, check: Callable[[str], str]) -> str:
+    """An option's value, checked; when it is missing, asked for (again until acceptable) if a person is at the terminal."""
+    if value is not None:
+        return _check(value, option, check)
+    if not _interactive():
+        raise click.UsageError(f"Missing option '{option}' (it is asked for only in an interactive terminal).")
+    return click.prompt(question, value_proc=lambda answer: _check(answer, option, check))
+
+
+def _write(make: Callable[[], Path], choices: newcase.ProjectChoices, what_next: str) -> None:
+    try:
+        path = make()
+    except ValueError as exc:  # newcase.Refused included: a file written meanwhile, a missing template
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {choices.paths.display(path)}: {what_next}", err=True)
+
+
+def _choices(root: Path) -> newcase.ProjectChoices:
+    try:
+        return newcase.ProjectChoices.of(root)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command("new-case")
+@click.option("--id", "case_id", help="The new case's id: a lowercase slug, also its file name and address.")
+@click.option("--indication", help="Its indication's id (a page under content/indications/).")
+@click.option("--citation", help="The source's citation key in references.bib.")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to add the case to.")
+def new_case(case_id: str | None, indication: str | None, citation: str | None, root: Path) -> None:
+    """Write cases/ID.yaml from the commented template, ready to fill in; asks for what is not given.
+
+    Refuses an id that is taken or not a slug, an unknown indication and a citation key not in references.bib.
+    """
+    choices = _choices(root)
+    case_id = _ask(case_id, "--id", "Case id (such as smith2024-case2-melasma)", choices.check_case_id)
+    known = ", ".join(sorted(choices.indication_orders))
+    indication = _ask(indication, "--indication", f"Indication ({known})", choices.check_indication)
+    citation = _ask(citation, "--citation", "Citation key of the source in references.bib", choices.check_citation)
+    _write(lambda: newcase.write_case(choices, case_id, indication, citation), choices,
+           "fill in every field marked REQUIRED, then run 'site-builder validate'")
+
+
+@main.command("new-indication")
+@click.option("--id", "ident", help="The indication's id: a lowercase slug, also its file name and address.")
+@click.option("--title", help="The indication's title, such as 'Atopic dermatitis'.")
+@click.option("--plain-name", help="Its name in plain words, such as 'Eczema'.")
+@click.option("--description", help="One sentence describing the page, for search results.")
+@click.option("--order", type=int, help="Position among the indications (default: after the last).")
+@click.option("--literature", multiple=True, help="A citation key of related literature (repeatable).")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to add the indication to.")
+def new_indication(
+    ident: str | None, title: str | None, plain_name: str | None, description: str | None, order: int | None, literature: tuple[str, ...], root: Path
+) -> None:
+    """Write content/indications/ID.md: the front matter that declares an indication, and a body to fill in."""
+    choices = _choices(root)
+    ident = _ask(ident, "--id", "Indication id (such as vitiligo)", choices.check_indication_id)
+    title = _ask(title, "--title", "Title", newcase.non_empty)
+    plain_name = _ask(plain_name, "--plain-name", "Name in plain words", newcase.non_empty)
+    description = _ask(description, "--description", "One-sentence description", newcase.non_empty)
+    literature = _check(literature, "--literature", choices.check_literature)
+    _write(lambda: newcase.write_indication(choices, ident, title, plain_name, description, order, literature), choices,
+           "write its two sections, then run 'site-builder validate'")

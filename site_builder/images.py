@@ -38,6 +38,11 @@ def case_folder(loaded: CaseFile, root: Path) -> Path:
     return (root / loaded.display).parent.resolve() / loaded.case.id
 
 
+def image_docs_path(case_id: str, image: str) -> str:
+    """Where the site publishes a figure's image, as a docs path: cases/<id>/<image>, beside the case's page."""
+    return f"cases/{case_id}/{PurePosixPath(image).as_posix()}"
+
+
 def _capitalised_words(text: str) -> list[str]:
     words, current = [], ""
     for ch in text + " ":
@@ -78,8 +83,7 @@ def resolve_image(loaded: CaseFile, root: Path, image: str) -> tuple[CaseImage |
         return None, [f"'{image}' resolves outside {shown} (a link out of the case's folder)"]
     if not file.is_file():
         return None, [f"image file not found: {shown}{relative.as_posix()}"]
-    docs_path = f"cases/{loaded.case.id}/{file.relative_to(folder).as_posix()}"
-    return CaseImage(file, docs_path), _name_problems(image)
+    return CaseImage(file, image_docs_path(loaded.case.id, image)), _name_problems(image)
 
 
 def _metadata(im: Image.Image) -> list[str]:

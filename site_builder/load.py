@@ -69,6 +69,9 @@ def _pydantic_problems(exc: ValidationError, located: Located, display: str, hin
         elif kind == "missing":
             message = "required field is missing"
             pos = located.position(loc)
+        elif err.get("input") is None and loc and located.position(loc) != located.position(loc[:-1]):
+            message = "required field is empty: fill it in"
+            pos = located.position(loc)
         else:
             found = err.get("input")
             shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__

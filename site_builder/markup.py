@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "i", "b", "code", "sup", "sub", "ul", "ol", "li", "a", "blockquote", "span"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "sup": {"class"}, "span": {"class"}}
@@ -14,7 +15,10 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # Characters that Markdown or HTML would interpret; written as numeric entities they render as themselves.
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&\"'~=:]")
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_NEWLINE = re.compile(r"\r\n?|\n")  # Markdown reads a lone CR as a line break too
 _MD = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+# Front-matter keys that MkDocs themes print into the page as HTML, unescaped (Material: <title>, header, nav, tags).
+DISPLAYED_META = ("title", "description", "subtitle")
 
 
 def strip_controls(text: str) -> str:
@@ -22,12 +26,50 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _entities(text: str) -> str:
+    """Text with every Markdown- or HTML-significant character as a character reference, on one line."""
+    return _NEWLINE.sub(" ", _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
+
+
 def escape_text(value: object) -> Markup:
     """Escape a plain string so that neither Markdown nor HTML interprets any of it."""
     if isinstance(value, Markup):
         return value
-    text = strip_controls(str(value))
-    return Markup(_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text).replace("\n", " "))
+    return Markup(_entities(strip_controls(str(value))))
+
+
+class _Inert(HTMLParser):
+    """Re-serialises sanitised HTML with every Markdown-significant character of text and attributes
+    written as a character reference, so that a second Markdown pass (the page itself) changes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> str:
+        values = "".join(f' {name}="{_entities(value or "")}"' for name, value in attrs)
+        return f"<{tag}{values}{close}>"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self._tag(tag, attrs, ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self._tag(tag, attrs, ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        # Whitespace between blocks keeps its newlines; inside text a newline could start a Markdown line.
+        self.out.append(data if not data.strip() else _entities(data))
+
+
+def inert(html: str) -> str:
+    """Sanitised HTML made safe to embed in Markdown: the same document, with nothing left for Markdown to parse."""
+    parser = _Inert()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
 
 
 def sanitize(html: str) -> Markup:
@@ -48,7 +90,7 @@ def render_markdown(text: str) -> Markup:
     """Render contributed Markdown to sanitised block HTML (one line per block, safe to embed in Markdown)."""
     _MD.reset()
     html = _MD.convert(strip_controls(text))
-    return Markup(sanitize(html).replace("\n\n", "\n"))
+    return Markup(inert(sanitize(html)).replace("\n\n", "\n"))
 
 
 def render_inline(text: str) -> Markup:
@@ -57,3 +99,14 @@ def render_inline(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html.replace("\n", " ").replace("|", "&#124;"))
+
+
+def escape_meta(meta: dict[str, object]) -> dict[str, object]:
+    """Front matter for MkDocs: the values themes print as HTML (title, description, subtitle, tags) escaped, the rest as is."""
+    out = dict(meta)
+    for key in DISPLAYED_META:
+        if isinstance(out.get(key), str):
+            out[key] = str(escape(strip_controls(out[key])))
+    if isinstance(out.get("tags"), list):
+        out["tags"] = [str(escape(strip_controls(tag))) if isinstance(tag, str) else tag for tag in out["tags"]]
+    return out

@@ -112,7 +112,7 @@ class Regimen(Record):
     duration_days: float | None = Field(None, gt=0, description="Length of use in days.", examples=[14])
     amount_ml: float | None = Field(None, gt=0, description="Total volume of reconstituted product used, in mL.", examples=[15])
     amount_mg: float | None = Field(None, gt=0, description="Total lyophilised product used, in mg.", examples=[20])
-    description: Markdown | None = Field(None, description="The regimen in words, with anything the fields above cannot hold.")
+    description: Markdown | None = Field(None, description="The regimen in words, with anything the fields above cannot hold.", examples=["Two layers at the start, then twice a day at home [@majewska2025efficacy]."])
 
 
 class ProcedureSettings(Record):
@@ -122,7 +122,7 @@ class ProcedureSettings(Record):
     passes: int | None = Field(None, ge=1, description="Passes over the treated area.", examples=[3])
     energy: str | None = Field(None, description="Laser energy or fluence with its unit, exactly as printed.", examples=["1900 J"])
     wavelength_nm: float | None = Field(None, gt=0, description="Laser wavelength in nm.", examples=[2940])
-    other: str | None = Field(None, description="Any other setting, as printed.")
+    other: str | None = Field(None, description="Any other setting, as printed.", examples=["spot size 5 mm"])
 
 
 class Procedure(Record):
@@ -132,17 +132,17 @@ class Procedure(Record):
     device: str | None = Field(None, description="Device and maker, as given.", examples=["Dermapen (DermapenWorld, Australia)"])
     sessions: int | None = Field(None, ge=1, description="Number of sessions.", examples=[2])
     interval: str | None = Field(None, description="Time between sessions.", examples=["7 days"])
-    settings: ProcedureSettings | None = Field(None, description="Device settings.")
-    description: Markdown | None = Field(None, description="The procedure in words.")
+    settings: ProcedureSettings | None = Field(None, description="Device settings.", examples=[{"depth_mm": "1-1.5", "passes": 3}])
+    description: Markdown | None = Field(None, description="The procedure in words.", examples=["Two sessions one week apart, the product applied after each [@majewska2025efficacy]."])
 
 
 class Intervention(Record):
     """What was done: the product, its regimen, and any combined procedures."""
 
     summary: str = Field(min_length=1, max_length=200, description="The intervention in one line, for case cards and tables.", examples=["RSCE product on the left hand twice daily for 2 weeks"])
-    product: Product = Field(description="The product used.")
-    regimen: Regimen = Field(description="How it was used.")
-    combined_procedures: list[Procedure] = Field(default_factory=list, description="Procedures done together with the product.")
+    product: Product = Field(description="The product used.", examples=[{"name": "ASCEplus Derma Signal Kit/SRLV", "route": "topical"}])
+    regimen: Regimen = Field(description="How it was used.", examples=[{"frequency": "twice daily", "duration_days": 14}])
+    combined_procedures: list[Procedure] = Field(default_factory=list, description="Procedures done together with the product.", examples=[[{"type": "microneedling", "sessions": 2, "interval": "7 days"}]])
 
 
 class Comparator(Record):
@@ -150,7 +150,7 @@ class Comparator(Record):
 
     kind: ComparatorKind = Field(description="What the comparison side received.", examples=["emollient"])
     description: Markdown = Field(description="Which side received what.", examples=["Right hand: the patient's usual emollient."])
-    result: Markdown | None = Field(None, description="What happened on the comparison side.")
+    result: Markdown | None = Field(None, description="What happened on the comparison side.", examples=["The right hand did not change [@majewska2025efficacy]."])
 
 
 class TimelineEvent(Record):
@@ -158,7 +158,7 @@ class TimelineEvent(Record):
 
     day: float | None = Field(None, description="Day relative to the origin (0 = origin, negative = before).", examples=[0, 12])
     week: float | None = Field(None, description="Week relative to the origin, when the source counts in weeks.", examples=[6])
-    event: Markdown = Field(description="What happened.")
+    event: Markdown = Field(description="What happened.", examples=["Photograph of the treated hand showing fewer symptoms (Figure 1C)."])
 
     @model_validator(mode="after")
     def _one_time(self) -> TimelineEvent:
@@ -171,7 +171,7 @@ class Timeline(Record):
     """The course of the case in relative time."""
 
     origin: str = Field(min_length=1, description="What day 0 is.", examples=["first application of the product"])
-    events: list[TimelineEvent] = Field(min_length=1, description="Events in order.")
+    events: list[TimelineEvent] = Field(min_length=1, description="Events in order.", examples=[[{"day": 0, "event": "First application."}, {"week": 6, "event": "Last contact."}]])
 
 
 class Outcome(Record):
@@ -180,41 +180,41 @@ class Outcome(Record):
     description: Markdown = Field(description="What changed.", examples=["Itching stopped on the treated hand."])
     timepoint: str | None = Field(None, description="When, relative to treatment start.", examples=["day 12", "12 weeks after the first procedure"])
     assessed_by: AssessedBy = Field(description="Who judged the change.", examples=["patient"])
-    key: bool = Field(False, description="The case's key outcome, shown on its case card (at most one).")
+    key: bool = Field(False, description="The case's key outcome, shown on its case card (at most one).", examples=[True])
 
 
 class AdverseEvents(Record):
     """Harms: state 'none-reported' only when the source says there were none."""
 
     status: AdverseEventStatus = Field(description="none-reported (the source says none), reported, or not-stated (the source is silent).", examples=["none-reported"])
-    description: Markdown | None = Field(None, description="What the source says about harms or tolerance.")
+    description: Markdown | None = Field(None, description="What the source says about harms or tolerance.", examples=["The authors report no adverse effects [@majewska2025efficacy]."])
 
 
 class FollowUp(Record):
     """How long the patient was followed after treatment started."""
 
     duration_weeks: float | None = Field(None, gt=0, description="Length of follow-up in weeks.", examples=[6])
-    description: Markdown | None = Field(None, description="Follow-up in words.")
+    description: Markdown | None = Field(None, description="Follow-up in words.", examples=["Last contact after 6 weeks, when the effect was maintained [@majewska2025efficacy]."])
 
 
 class ImageConsent(Record):
     """Attestation that consent covers publishing this image; the consent document stays out of the repository."""
 
     held_by: str = Field(min_length=1, description="Who holds the signed consent.", examples=["the treating clinic"])
-    covers_internet_publication: bool = Field(description="The consent covers publication on the internet.")
-    identifiable: bool = Field(False, description="The image can identify the patient (face, tattoo).")
-    form_version: str | None = Field(None, description="Version of the consent form.")
-    year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given.")
+    covers_internet_publication: bool = Field(description="The consent covers publication on the internet.", examples=[True])
+    identifiable: bool = Field(False, description="The image can identify the patient (face, tattoo).", examples=[False])
+    form_version: str | None = Field(None, description="Version of the consent form.", examples=["2.1"])
+    year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given.", examples=[2024])
 
 
 class Figure(Record):
     """A figure of the source, described in our own words."""
 
     label: str = Field(min_length=1, description="The figure's label in the source.", examples=["Figure 1C"])
-    caption: Markdown = Field(description="What the figure shows, in our own words.")
+    caption: Markdown = Field(description="What the figure shows, in our own words.", examples=["Both hands with atopic dermatitis before treatment."])
     timepoint: str | None = Field(None, description="When it was taken, relative to treatment.", examples=["day 12"])
-    image: str | None = Field(None, description="Path of the image inside the case's folder (optional).")
-    consent: ImageConsent | None = Field(None, description="Required when image is given.")
+    image: str | None = Field(None, description="Path of the image inside the case's folder (optional).", examples=["figure-1a.jpg"])
+    consent: ImageConsent | None = Field(None, description="Required when image is given.", examples=[{"held_by": "the authors of the source publication", "covers_internet_publication": True, "identifiable": False}])
 
     @model_validator(mode="after")
     def _image_needs_consent(self) -> Figure:
@@ -226,7 +226,7 @@ class Figure(Record):
 class Readings(Record):
     """One reading of a fact that the source states in more than one way."""
 
-    text: str = Field(min_length=1, description="What this part of the source says.")
+    text: str = Field(min_length=1, description="What this part of the source says.", examples=["The product was used for 2 weeks."])
     locator: str = Field(min_length=1, description="Where it says it.", examples=["Section 2.3.1", "Table 2, row 3"])
 
 
@@ -234,8 +234,8 @@ class EditorialNote(Record):
     """Where the source disagrees with itself: both readings and where each stands."""
 
     topic: str = Field(min_length=1, description="Which fact is affected.", examples=["application frequency"])
-    readings: list[Readings] = Field(min_length=1, description="Each reading with its locator (two or more for a contradiction).")
-    note: Markdown = Field(description="What we did about it.")
+    readings: list[Readings] = Field(min_length=1, description="Each reading with its locator (two or more for a contradiction).", examples=[[{"text": "Used for 2 weeks.", "locator": "Section 2.1"}, {"text": "Used for 3 weeks.", "locator": "Table 2, row 1"}]])
+    note: Markdown = Field(description="What we did about it.", examples=["We follow the text, which the figures support."])
 
 
 class Consent(Record):
@@ -243,8 +243,8 @@ class Consent(Record):
 
     held_by: str = Field(min_length=1, description="Who holds the signed consent.", examples=["the authors of the source publication"])
     scope: str = Field(min_length=1, description="What the consent covers, as the source states.", examples=["the procedure and publication of images"])
-    form_version: str | None = Field(None, description="Version of the consent form, when known.")
-    year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given, when known.")
+    form_version: str | None = Field(None, description="Version of the consent form, when known.", examples=["2.1"])
+    year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given, when known.", examples=[2024])
 
 
 class AllowEntry(Record):
@@ -252,7 +252,7 @@ class AllowEntry(Record):
 
     field: str = Field(min_length=1, description="Field path the text stands in.", examples=["intervention.product.manufacturer"])
     text: str = Field(min_length=1, description="The exact text the screen flagged.", examples=["Seoul"])
-    reason: str = Field(min_length=10, description="Why this is not identifying (reviewed in the pull request).")
+    reason: str = Field(min_length=10, description="Why this is not identifying (reviewed in the pull request).", examples=["The manufacturer's city, not the patient's address."])
 
 
 class Review(Record):
@@ -260,7 +260,7 @@ class Review(Record):
 
     last_reviewed: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Date of the last editorial review (YYYY-MM-DD).", examples=["2026-11-26"])
     reviewed_by: str = Field(min_length=1, description="Who reviewed the page (a role or editor name, never the patient).", examples=["site_builder editorial team"])
-    next_review: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="When the page is due for review (YYYY-MM-DD).")
+    next_review: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="When the page is due for review (YYYY-MM-DD).", examples=["2027-05-26"])
 
 
 class Withdrawal(Record):
@@ -300,27 +300,27 @@ class Case(Record):
     id: str = Field(pattern=SLUG_PATTERN, max_length=80, description="Lowercase slug, equal to the file name; becomes the URL and never changes.", examples=["majewska2025-01-atopic-dermatitis"])
     title: str = Field(min_length=1, max_length=160, description="Short descriptive title (no names, no dates).", examples=["Hand eczema treated on one hand"])
     indication: str = Field(pattern=SLUG_PATTERN, description="Primary indication id, declared in content/indications/.", examples=["atopic-dermatitis"])
-    tags: Tags = Field(default_factory=Tags, description="Procedures and body sites.")
-    summary: Summary = Field(description="Plain-language and clinician summaries.")
-    patient: Patient = Field(description="De-identified demographics.")
-    presentation: Markdown = Field(description="Presenting complaint and findings.")
-    history: Markdown | None = Field(None, description="Relevant medical history.")
-    prior_treatments: list[Markdown] = Field(default_factory=list, description="Treatments before this intervention.")
-    diagnosis: Markdown = Field(description="Diagnosis as stated by the source.")
-    intervention: Intervention = Field(description="What was done.")
-    comparator: Comparator | None = Field(None, description="A within-patient comparison, when there is one.")
-    timeline: Timeline = Field(description="The course in relative time.")
-    outcomes: list[Outcome] = Field(min_length=1, description="What changed, when, and who judged it.")
-    adverse_events: AdverseEvents = Field(description="Harms, or an explicit statement that none were reported.")
-    follow_up: FollowUp | None = Field(None, description="Length of follow-up.")
-    figures: list[Figure] = Field(default_factory=list, description="Figures of the source, in our own words.")
-    learning_points: list[Markdown] = Field(default_factory=list, description="Lessons, in our own words.")
-    editorial_notes: list[EditorialNote] = Field(default_factory=list, description="Where the source contradicts itself.")
-    consent: Consent = Field(description="Consent attestation; a case without one does not build.")
-    source: Source = Field(description="The source and locators.")
-    review: Review | None = Field(None, description="Editorial review dates; the site-wide defaults apply when absent.")
-    withdrawn: Withdrawal | None = Field(None, description="Set when the case is withdrawn: its page becomes a tombstone.")
-    privacy_allowlist: list[AllowEntry] = Field(default_factory=list, description="Reviewed exceptions to the privacy screen, each with a reason.")
+    tags: Tags = Field(default_factory=Tags, description="Procedures and body sites.", examples=[{"procedures": ["topical-application"], "body_sites": ["hands"]}])
+    summary: Summary = Field(description="Plain-language and clinician summaries.", examples=[{"plain_language": "A young woman put the product on one hand for two weeks. The itch got better on that hand.", "clinician": "Split-hand comparison against emollient in hand eczema [@majewska2025efficacy]."}])
+    patient: Patient = Field(description="De-identified demographics.", examples=[{"age": 21, "sex": "female"}, {"age_band": "90+", "sex": "male", "skin_type": "III"}])
+    presentation: Markdown = Field(description="Presenting complaint and findings.", examples=["Itchy, thickened eczema on the backs of both hands, worse on the left [@majewska2025efficacy]."])
+    history: Markdown | None = Field(None, description="Relevant medical history.", examples=["Atopic dermatitis since early childhood [@majewska2025efficacy]."])
+    prior_treatments: list[Markdown] = Field(default_factory=list, description="Treatments before this intervention.", examples=[["Topical glucocorticosteroids during flares [@majewska2025efficacy]."]])
+    diagnosis: Markdown = Field(description="Diagnosis as stated by the source.", examples=["Atopic dermatitis with eczema of the backs of both hands [@majewska2025efficacy]."])
+    intervention: Intervention = Field(description="What was done.", examples=[{"summary": "Product on the left hand twice daily for 2 weeks", "product": {"name": "ASCEplus Derma Signal Kit/SRLV"}, "regimen": {"frequency": "twice daily", "duration_days": 14}}])
+    comparator: Comparator | None = Field(None, description="A within-patient comparison, when there is one.", examples=[{"kind": "emollient", "description": "Right hand, the usual emollient [@majewska2025efficacy]."}])
+    timeline: Timeline = Field(description="The course in relative time.", examples=[{"origin": "first application of the product", "events": [{"day": 0, "event": "First application."}]}])
+    outcomes: list[Outcome] = Field(min_length=1, description="What changed, when, and who judged it.", examples=[[{"description": "Itching stopped on the treated hand [@majewska2025efficacy].", "timepoint": "day 12", "assessed_by": "patient", "key": True}]])
+    adverse_events: AdverseEvents = Field(description="Harms, or an explicit statement that none were reported.", examples=[{"status": "none-reported"}])
+    follow_up: FollowUp | None = Field(None, description="Length of follow-up.", examples=[{"duration_weeks": 6}])
+    figures: list[Figure] = Field(default_factory=list, description="Figures of the source, in our own words.", examples=[[{"label": "Figure 1A", "caption": "Both hands before treatment.", "timepoint": "before treatment"}]])
+    learning_points: list[Markdown] = Field(default_factory=list, description="Lessons, in our own words.", examples=[["The authors suggest the product may calm inflammation [@majewska2025efficacy]."]])
+    editorial_notes: list[EditorialNote] = Field(default_factory=list, description="Where the source contradicts itself.", examples=[[{"topic": "length of use", "readings": [{"text": "Used for 2 weeks.", "locator": "Section 2.1"}, {"text": "Used for 3 weeks.", "locator": "Table 2, row 1"}], "note": "We follow the text."}]])
+    consent: Consent = Field(description="Consent attestation; a case without one does not build.", examples=[{"held_by": "the authors of the source publication", "scope": "the procedure and the publication of images"}])
+    source: Source = Field(description="The source and locators.", examples=[{"citation": "majewska2025efficacy", "locators": {"patient": ["Section 2.1", "Table 2, row 1"]}}])
+    review: Review | None = Field(None, description="Editorial review dates; the site-wide defaults apply when absent.", examples=[{"last_reviewed": "2026-11-26", "reviewed_by": "site_builder editorial team"}])
+    withdrawn: Withdrawal | None = Field(None, description="Set when the case is withdrawn: its page becomes a tombstone.", examples=[{"date": "2026-11", "reason": "The source publication was retracted."}])
+    privacy_allowlist: list[AllowEntry] = Field(default_factory=list, description="Reviewed exceptions to the privacy screen, each with a reason.", examples=[[{"field": "intervention.product.manufacturer", "text": "Dr. Example", "reason": "Part of the brand name, not a person in this case."}]])
 
     @field_validator("outcomes")
     @classmethod

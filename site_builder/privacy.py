@@ -255,9 +255,7 @@ class _Locator:
         self.located = loaded.located
         self.source = source or ""
         self.marks = sorted(set(self.located.values.values()) | set(self.located.keys.values()))
-        self.line_offsets = [0]
-        for line in self.source.splitlines(keepends=True):
-            self.line_offsets.append(self.line_offsets[-1] + len(line))
+        self.line_offsets = [0, *(newline.end() for newline in re.finditer("\n", self.source))]
 
     def __call__(self, finding: Finding) -> tuple[int, int]:
         start = self.located.position(finding.path)

@@ -11,6 +11,7 @@ import yaml
 from jinja2 import Environment
 
 from .csl import DEFAULT_STYLE, Formatter
+from .images import published_images
 from .load import split_front_matter
 from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
@@ -191,6 +192,8 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     )
     builder.site.assets.update(_assets(options.templates))
     builder.site.assets.update(open_data(project, options.meta))
+    for loaded in project.case_files.values():
+        builder.site.assets.update(published_images(loaded, project.paths.root))
     return builder.site
 
 

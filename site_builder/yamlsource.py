@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,8 +87,13 @@ def loads(text: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed in YAML"
+        raise YamlError(f"invalid YAML: {message} (write it as an escape inside double quotes)", line, col) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}") from None
+        raise YamlError(f"invalid YAML: {' '.join(str(exc).split())}") from None
     if node is None:
         raise YamlError("the file is empty")
     located = Located(None)
@@ -95,8 +101,15 @@ def loads(text: str) -> Located:
     return located
 
 
+# Keys name fields: one line, no ':' (problems print as path:line:column: error: field: message).
+KEY_RE = re.compile(r"^[^:\x00-\x1f\x7f\x85\u2028\u2029]+$")
+COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _build(node: Node, path: Path, located: Located, constructor: SafeConstructor) -> Any:
     located.values[path] = _mark(node)
+    if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in COLLECTION_TAGS:
+        raise YamlError(f"the tag '{node.tag}' is not allowed; write plain mappings and lists", *_mark(node))
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -105,6 +118,8 @@ def _build(node: Node, path: Path, located: Located, constructor: SafeConstructo
             key = _scalar(key_node, constructor)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
+            if not isinstance(key, int) and not KEY_RE.match(key):
+                raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
             if key in result:
                 raise YamlError(f"duplicate key '{key}'", *_mark(key_node))
             located.keys[path + (key,)] = _mark(key_node)

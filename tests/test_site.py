@@ -224,3 +224,26 @@ def test_contributed_markup_is_escaped(sample, tmp_path: Path) -> None:
         assert not tree.xpath("//article//img[@onerror]"), page
         assert not tree.xpath("//*[@onclick]"), page
         assert not [h for h in tree.xpath("//a/@href") if h.strip().lower().startswith("javascript:")], page
+
+
+def test_serve_watches_cases_bibliography_and_templates(sample) -> None:
+    from mkdocs.config import load_config
+
+    from site_builder.plugin import SiteBuilderPlugin
+
+    root = sample()
+    (root / "templates").mkdir()
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["site-builder"]
+    assert isinstance(plugin, SiteBuilderPlugin)
+    plugin.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert sorted(Path(p).name for p in server.watched) == ["cases", "references.bib", "templates"]

@@ -1,0 +1,75 @@
+"""Run site-builder or mkdocs with a proposed change to site_builder applied as a monkeypatch (measurement only).
+
+    python -m benchmarks.patched --patch libyaml -- site-builder validate PROJECT
+    python -m benchmarks.patched --patch libyaml -- mkdocs build -f PROJECT/mkdocs.yml -d SITE
+
+The patches stand for changes proposed to the owners of site_builder/; they are never applied to
+the package itself. Each one keeps the package's behaviour (same data, same problems, same pages).
+
+libyaml
+    site_builder/yamlsource.py: `_check_events` and `loads` parse with PyYAML's pure-Python
+    SafeLoader, twice per file (once for the alias/depth scan, once to compose). The same calls with
+    `yaml.CSafeLoader` (libyaml, shipped in the PyYAML wheel) give the same events, nodes and marks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from types import ModuleType
+
+
+class _LibYaml(ModuleType):
+    """The yaml module as yamlsource sees it, with parse/compose forced onto libyaml."""
+
+    def __init__(self, real: ModuleType):
+        super().__init__(real.__name__)
+        self.__dict__.update(real.__dict__)
+        loader = getattr(real, "CSafeLoader", None)
+        if loader is None:
+            raise RuntimeError("PyYAML was built without libyaml: the libyaml patch cannot run")
+        self.parse = lambda stream, Loader=None: real.parse(stream, Loader=loader)  # noqa: N803
+        self.compose = lambda stream, Loader=None: real.compose(stream, Loader=loader)  # noqa: N803
+
+
+def _libyaml() -> None:
+    import yaml
+
+    from site_builder import yamlsource
+
+    yamlsource.yaml = _LibYaml(yaml)
+
+
+PATCHES = {"libyaml": _libyaml}
+
+
+def apply(names: list[str]) -> None:
+    for name in names:
+        PATCHES[name]()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--" not in argv:
+        print("usage: python -m benchmarks.patched --patch NAME [...] -- (site-builder|mkdocs) ARGS", file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--patch", action="append", default=[], choices=sorted(PATCHES))
+    args = parser.parse_args(argv[:split])
+    command, *rest = argv[split + 1 :]
+    apply(args.patch)
+    if command == "site-builder":
+        from site_builder.cli import main as cli
+
+        return cli(rest, standalone_mode=True) or 0
+    if command == "mkdocs":
+        from mkdocs.__main__ import cli as mkdocs_cli
+
+        return mkdocs_cli(rest, standalone_mode=True) or 0
+    print(f"unknown command {command!r}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

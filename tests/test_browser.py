@@ -1,0 +1,228 @@
+"""The built site in a real browser: Playwright drives Debian's Chromium against the site served on 127.0.0.1.
+
+Skipped with a reason in the summary when Chromium or Playwright is missing, failed instead under CI=true
+(tests/conftest.py, the `chromium` fixture). Screenshots go to artifacts/screenshots/ (SB_ARTIFACTS overrides).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, open_page, serve
+from sitecheck import html_pages
+from test_hostile import FRONT_MATTER_FIX
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the chromium fixture skips these tests, or fails them under CI=true, and says why
+    expect = None
+
+CASE = "cases/majewska2025-case8-melasma/"
+INDICATION = "indications/melasma/"
+SCREENSHOTS = Path(os.environ.get("SB_ARTIFACTS", REPO / "artifacts")) / "screenshots"
+# One page of every kind the site has.
+PAGE_KINDS = {
+    "home": "",
+    "indications": "indications/",
+    "indication": INDICATION,
+    "cases": "cases/",
+    "case": CASE,
+    "references": "references/",
+    "tags": "tags/",
+    "content": "evidence/",
+    "not-found": "404.html",
+}
+SIZES = {"desktop": (1280, 900), "mobile": (390, 844)}
+# Serious axe findings in markup and styles the theme gives every page, with the fix each needs (in templates/,
+# see TESTING.md); test_the_known_theme_violations_are_fixed turns into a failure once they are gone.
+KNOWN_THEME_VIOLATIONS = {
+    "aria-dialog-name": "Material's search <div role=dialog> has no accessible name: site-builder.js should set aria-label='Search'",
+    "color-contrast": "the footer's 'Made with Material' text is too faint: site-builder.css .md-copyright { color: var(--md-footer-fg-color--light) }",
+    "link-in-text-block": "links in running text differ by colour only: site-builder.css .md-typeset a { text-decoration: underline }",
+}
+
+
+@pytest.fixture(scope="module")
+def site_url(repo_site: Path, chromium) -> str:  # noqa: ANN001 - the browser fixture decides skip or fail first
+    with serve(repo_site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium, site_url: str):  # noqa: ANN001, ANN201 - Playwright types
+    page = open_page(chromium, site_url)
+    page.set_default_timeout(15_000)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    page.context.close()
+
+
+def path_of(page) -> str:  # noqa: ANN001
+    """The page's URL path and fragment, relative to the site root."""
+    return path_of_url(page.url)
+
+
+def arrive(page, path: str) -> None:  # noqa: ANN001
+    """Wait until the browser shows path (and its heading), then check no script failed on the way."""
+    page.wait_for_url(lambda url: path_of_url(url) == path)
+    expect(page.locator("article h1").first).to_be_visible()
+    assert page.errors == []
+
+
+def path_of_url(url: str) -> str:
+    return re.sub(r"^https?://[^/]+/", "", url)
+
+
+def test_the_home_page_opens(page) -> None:  # noqa: ANN001
+    page.goto("")
+    assert page.title().endswith("RSCE evidence")
+    assert page.locator("article h1").first.is_visible()
+    assert page.errors == []
+
+
+def test_from_home_to_an_indication_then_a_case_from_its_card(page) -> None:  # noqa: ANN001
+    page.goto("")
+    page.locator("nav.md-nav--primary a[href$='indications/']").first.click()
+    arrive(page, "indications/")
+    page.locator("article a[href$='melasma/']").first.click()
+    arrive(page, INDICATION)
+    card = page.locator("article .grid.cards li").first
+    card.get_by_role("link", name=re.compile("Read the full case")).click()
+    arrive(page, CASE)
+
+
+def test_a_citation_leads_to_the_reference_list_the_bibliography_and_back(page) -> None:  # noqa: ANN001
+    page.goto(CASE)
+    citation = page.locator("article sup.sb-cite a").first
+    target = citation.get_attribute("href")
+    citation.click()
+    page.wait_for_url(lambda url: path_of_url(url) == CASE + target)
+    entry = page.locator(f"li:has({target})")
+    expect(entry).to_be_in_viewport()
+    entry.get_by_role("link", name="Bibliography entry").click()
+    page.wait_for_url(re.compile(r"/references/#ref-[\w-]+$"))
+    bibliography_entry = page.locator("#" + path_of(page).split("#")[1])
+    expect(bibliography_entry).to_be_in_viewport()
+    bibliography_entry.locator(f"a[href$='{CASE}']").click()
+    arrive(page, CASE)
+
+
+def test_searching_melasma_reaches_the_melasma_case(page) -> None:  # noqa: ANN001
+    page.goto("")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("melasma", delay=30)
+    result = page.locator(f".md-search-result a[href*='{CASE}']").first
+    result.click()
+    page.wait_for_url(lambda url: path_of_url(url).startswith(CASE))
+    expect(page.locator("article h1").first).to_be_visible()
+    assert page.errors == []
+
+
+def test_hovering_a_citation_shows_the_formatted_reference(page) -> None:  # noqa: ANN001
+    page.goto(CASE)
+    citation = page.locator("article sup.sb-cite a").first
+    reference = citation.get_attribute("title")
+    assert reference and "Majewska" in reference
+    citation.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    expect(tooltip).to_be_visible()
+    assert " ".join(tooltip.inner_text().split()) == " ".join(reference.split())
+
+
+def test_dark_mode_switches_and_stays_on_the_next_page(page) -> None:  # noqa: ANN001
+    page.goto("")
+    scheme = page.locator("body")
+    assert scheme.get_attribute("data-md-color-scheme") == "default"
+    page.locator("form[data-md-component='palette'] label:visible").click()
+    expect(scheme).to_have_attribute("data-md-color-scheme", "slate")
+    page.goto(CASE)
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("kind", ["home", "indication", "case"])
+def test_screenshots_at_desktop_and_mobile_widths(chromium, site_url: str, kind: str, size: str) -> None:  # noqa: ANN001
+    """Kept as CI artifacts (see TESTING.md); the page must also fit the width without sideways scrolling."""
+    width, height = SIZES[size]
+    page = open_page(chromium, site_url, width, height)
+    try:
+        page.goto(PAGE_KINDS[kind])
+        page.wait_for_load_state("networkidle")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"{kind}-{size}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        page.context.close()
+
+
+def serious_violations(page) -> dict[str, str]:  # noqa: ANN001
+    """axe-core's serious and critical findings on the open page, by rule id."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    return {
+        v["id"]: f"{v['impact']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    }
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_serious_accessibility_violations(page, kind: str) -> None:  # noqa: ANN001
+    page.goto(PAGE_KINDS[kind])
+    found = serious_violations(page)
+    assert {rule: text for rule, text in found.items() if rule not in KNOWN_THEME_VIOLATIONS} == {}
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_THEME_VIOLATIONS.values()))
+def test_the_known_theme_violations_are_fixed(page) -> None:  # noqa: ANN001
+    page.goto("")
+    assert set(serious_violations(page)) & set(KNOWN_THEME_VIOLATIONS) == set()
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_images_have_alt_text_and_headings_do_not_skip_levels(page, kind: str) -> None:  # noqa: ANN001
+    """In the page as the browser shows it, after the theme's scripts ran."""
+    page.goto(PAGE_KINDS[kind])
+    assert page.locator("img:not([alt])").count() == 0
+    levels = page.eval_on_selector_all("article h1, article h2, article h3, article h4, article h5, article h6", "els => els.map(e => +e.tagName[1])")
+    assert levels and levels[0] == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+@pytest.mark.xfail(strict=True, reason=FRONT_MATTER_FIX)
+def test_no_payload_runs_on_any_page_of_the_hostile_site(chromium, hostile_site: Path) -> None:  # noqa: ANN001
+    """Every page of the site built from the XSS corpus loads without a single alert() from a payload."""
+    with serve(hostile_site) as url:
+        page = open_page(chromium, url)
+        try:
+            for html in html_pages(hostile_site):
+                page.goto(html.relative_to(hostile_site).as_posix(), wait_until="load")
+                assert page.dialogs == [], html.relative_to(hostile_site).as_posix()
+            page.goto("")
+            page.locator("input.md-search__input").click()
+            page.keyboard.type("alert xss script", delay=10)
+            page.wait_for_timeout(500)
+            assert page.dialogs == []
+        finally:
+            page.context.close()
+
+
+def test_copy_the_citation_from_cite_this_page(page) -> None:  # noqa: ANN001
+    """Contract of issue 4: #cite-this-page holds .sb-citation-text and a button.sb-copy-citation that copies it."""
+    page.goto(CASE)
+    block = page.locator("#cite-this-page")
+    citation = " ".join(block.locator(".sb-citation-text").inner_text().split())
+    assert "Melasma" in citation
+    block.locator("button.sb-copy-citation").click()
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert " ".join(copied.split()) == citation
