@@ -20,6 +20,15 @@ from .site import build_site
 T = TypeVar("T")
 
 
+def _settings(root: Path):
+    """The project's settings from its mkdocs.yml, or a located error and exit 1 when they are invalid."""
+    try:
+        return project_settings(root)
+    except ValueError as exc:
+        click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="site-builder")
 def main() -> None:
@@ -35,7 +44,7 @@ def validate(path: Path, fmt: str, strict: bool) -> None:
 
     Exit status: 0 when clean, 1 when any error (or warning with --strict), 2 on a usage error.
     """
-    project = load_project(project_settings(path)[0])
+    project = load_project(_settings(path)[0])
     if project.problems or fmt == "json":
         click.echo(format_problems(project.problems, fmt))
     errors = len(project.errors)
@@ -72,7 +81,7 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
-    paths, options = project_settings(root)
+    paths, options = _settings(root)
     project = load_project(paths)
     if project.problems:
         click.echo(format_problems(project.problems), err=True)

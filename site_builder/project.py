@@ -125,6 +125,39 @@ def _load_cases(project: Project) -> None:
         project.problems.extend(check_images(loaded, project.paths.root))
         project.cases[case.id] = case
         project.case_files[case.id] = loaded
+    _check_published(project, folder, paths)
+
+
+REGISTRY = "published-ids.txt"
+
+
+def read_registry(folder: Path) -> list[tuple[int, str]]:
+    """The ids listed in cases/published-ids.txt with their line numbers (comments and blank lines skipped)."""
+    path = folder / REGISTRY
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
+
+
+def register(folder: Path, case_id: str) -> None:
+    """Add an id to cases/published-ids.txt (when the project keeps one) so that its URL is protected."""
+    path = folder / REGISTRY
+    if path.is_file() and case_id not in {ident for _, ident in read_registry(folder)}:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + case_id + "\n", encoding="utf-8")
+
+
+def _check_published(project: Project, folder: Path, paths: list[Path]) -> None:
+    """A published id must keep its case file: deleting it would turn its URL into a 404."""
+    stems = {p.name.rsplit(".", 1)[0] for p in paths}
+    display = project.paths.display(folder / REGISTRY)
+    for line, ident in read_registry(folder):
+        if ident not in stems:
+            project.problems.append(
+                Problem(display, line, 1, Severity.error, ident,
+                        f"published case '{ident}' has no case file; its URL must keep working: restore the file and mark it withdrawn instead")
+            )
 
 
 def _check_locators(project: Project, loaded: CaseFile) -> None:

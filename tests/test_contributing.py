@@ -161,6 +161,7 @@ def test_new_case_starts_with_the_schema_line_and_fails_only_on_empty_required_f
     assert first == "# yaml-language-server: $schema=../schema/case.schema.json"
     assert (path.parent / first.split("=", 1)[1]).resolve() == (project / "schema" / "case.schema.json").resolve()
     assert "__" not in text, "every placeholder was filled"
+    assert CASE_ID in (project / "cases" / "published-ids.txt").read_text(encoding="utf-8"), "its URL is registered as published"
     data = yaml.safe_load(text)
     assert (data["id"], data["indication"], data["source"]["citation"]) == (CASE_ID, "melasma", "majewska2025efficacy")
     reported = {e["field"] for e in errors(project) if e["path"] == f"cases/{CASE_ID}.yaml"}

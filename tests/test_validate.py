@@ -175,3 +175,28 @@ def test_github_format(sample) -> None:
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run_cli("validate", str(tmp_path / "missing")).exit_code == 2
     assert run_cli("validate", "--format", "xml").exit_code == 2
+
+
+def test_deleting_a_published_case_is_an_error(sample) -> None:
+    root = sample()
+    (root / "cases" / "published-ids.txt").write_text("# published\nsample-case\nold-case\n", encoding="utf-8")
+    result, problems = validate(root)
+    assert result.exit_code == 1
+    assert [(p["path"], p["line"], p["field"]) for p in problems] == [("cases/published-ids.txt", "3", "old-case")]
+    assert "mark it withdrawn instead" in problems[0]["message"]
+
+
+def test_every_repository_case_is_registered_as_published() -> None:
+    from site_builder.project import read_registry
+
+    registered = {ident for _, ident in read_registry(REPO / "cases")}
+    assert registered == {p.stem for p in (REPO / "cases").glob("*.yaml")}
+
+
+def test_invalid_plugin_options_are_reported_without_traceback(sample) -> None:
+    root = sample()
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(config.replace("  - site-builder\n", "  - site-builder:\n      last_reviewed: yesterday\n"), encoding="utf-8")
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 1
+    assert "mkdocs.yml:1:1: error: plugins.site-builder: last_reviewed: expected a date as YYYY-MM-DD, found 'yesterday'" in result.stderr
