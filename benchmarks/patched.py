@@ -10,6 +10,12 @@ libyaml
     site_builder/yamlsource.py: `_check_events` and `loads` parse with PyYAML's pure-Python
     SafeLoader, twice per file (once for the alias/depth scan, once to compose). The same calls with
     `yaml.CSafeLoader` (libyaml, shipped in the PyYAML wheel) give the same events, nodes and marks.
+
+libyaml-pages
+    site_builder/site.py, `_Builder.finish`: every page's front matter is read with `yaml.safe_load` and
+    written back with `yaml.safe_dump` (now holding the Highwire, Open Graph and JSON-LD metadata), both
+    pure Python. The same calls on libyaml (`CSafeLoader`, `CSafeDumper`) give the same data; check the
+    generated trees with `diff -r` (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -40,12 +46,33 @@ def _libyaml() -> None:
     yamlsource.yaml = _LibYaml(yaml)
 
 
-PATCHES = {"libyaml": _libyaml}
+class _LibYamlPages(ModuleType):
+    """The yaml module as site.py sees it, with safe_load/safe_dump on libyaml (CSafeLoader/CSafeDumper)."""
+
+    def __init__(self, real: ModuleType):
+        super().__init__(real.__name__)
+        self.__dict__.update(real.__dict__)
+        self.safe_load = lambda stream: real.load(stream, Loader=real.CSafeLoader)
+        self.safe_dump = lambda data, stream=None, **kw: real.dump(data, stream, Dumper=real.CSafeDumper, **kw)
+
+
+def _libyaml_pages() -> None:
+    import yaml
+
+    from site_builder import site
+
+    if getattr(site, "yaml", None) is not None:
+        site.yaml = _LibYamlPages(yaml)
+
+
+PATCHES = {"libyaml": _libyaml, "libyaml-pages": _libyaml_pages}
 
 
 def apply(names: list[str]) -> None:
+    """Apply patches by name; a name may list several, separated by commas."""
     for name in names:
-        PATCHES[name]()
+        for part in name.split(","):
+            PATCHES[part.strip()]()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     split = argv.index("--")
     parser = argparse.ArgumentParser()
-    parser.add_argument("--patch", action="append", default=[], choices=sorted(PATCHES))
+    parser.add_argument("--patch", action="append", default=[], help="one of: " + ", ".join(sorted(PATCHES)) + " (comma-separated for several)")
     args = parser.parse_args(argv[:split])
     command, *rest = argv[split + 1 :]
     apply(args.patch)

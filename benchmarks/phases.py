@@ -78,6 +78,24 @@ def instrument() -> list[str]:
     maybe("site_builder.markup", "nh3.clean", "build: nh3 sanitise")
     maybe("site_builder.markup", "inert", "build: inert-HTML pass")
     maybe("site_builder.site", "open_data", "build: open data files")
+    for name in ("jsonld", "highwire", "opengraph", "coins"):
+        maybe("site_builder.site", name, f"build: page metadata: {name}")
+    maybe("site_builder.site", "yaml.safe_load", "build: yaml.safe_load (page front matter, pure Python)")
+    maybe("site_builder.site", "yaml.safe_dump", "build: yaml.safe_dump (page front matter, pure Python)")
+    try:
+        site_module = importlib.import_module("site_builder.site")
+        downloads = getattr(site_module, "DOWNLOADS", None)
+        if downloads:
+            holder = type("Downloads", (), {})()
+            timed = []
+            for name, label, make in downloads:
+                setattr(holder, "make", make)
+                _wrap(holder, "make", f"build: page downloads: {name}")
+                timed.append((name, label, holder.make))
+                wrapped.append(f"build: page downloads: {name}")
+            site_module.DOWNLOADS = tuple(timed)
+    except ImportError:
+        pass
     return wrapped
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .atomic import replace_dir
 from .nav import expand_indications
 from .project import Project
 from .settings import PLUGIN_NAME, read_mkdocs_yml
@@ -65,19 +65,8 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
                     count += sum(1 for p in custom.rglob("*") if p.is_file())
                 theme["custom_dir"] = "overrides"
             (staging / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        _swap(staging, out_dir)
+        replace_dir(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Replace out_dir by staging, so that readers see either the old tree or the new one."""
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old.{os.getpid()}")
-        out_dir.rename(old)
-        staging.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        staging.rename(out_dir)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import escape
+
+from .markup import strip_controls
 from .project import Project
 
 INDEX = "indications/index.md"
@@ -21,7 +24,7 @@ def expand_indications(nav: list[Any], project: Project) -> list[Any]:
             if isinstance(item, dict) and len(item) == 1:
                 (title, value), = item.items()
                 if value == INDEX:
-                    value = [INDEX, *({i.title: f"indications/{i.id}.md"} for i in indications)]
+                    value = [INDEX, *({str(escape(strip_controls(i.title))): f"indications/{i.id}.md"} for i in indications)]
                 elif isinstance(value, list):
                     value = walk(value)
                 item = {title: value}

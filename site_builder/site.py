@@ -13,6 +13,7 @@ from jinja2 import Environment
 from .csl import DEFAULT_STYLE, Formatter
 from .images import published_images
 from .load import split_front_matter
+from .markup import escape_meta, inert, strip_controls
 from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
 from .opendata import open_data
@@ -85,7 +86,7 @@ class _Builder:
             self.site.problems.append(Problem(facts.source or path, 1, 1, Severity.error, "citation", f"unknown citation key '{key}'"))
         front, body, _ = split_front_matter(markdown)
         meta = yaml.safe_load(front) or {} if front.strip() else {}
-        title = str(meta.get("title") or _first_heading(body) or path)
+        title = strip_controls(str(meta.get("title") or _first_heading(body) or path))
         self.site.titles[path] = title
         info = self.page_info(path, title, meta, citations, facts)
         meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": jsonld(self.options.meta, info)}
@@ -97,7 +98,7 @@ class _Builder:
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
             downloads.append({"label": label, "link": relative_link(path, target)})
         tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads)
-        head = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000)
+        head = yaml.safe_dump(escape_meta(meta), sort_keys=False, allow_unicode=True, width=10_000)
         self.site.pages[path] = f"---\n{head}---\n{body.rstrip()}\n{tail}"
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
@@ -128,7 +129,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     """Render every generated page and resolve citations in every content page."""
     options = options or SiteOptions()
     formatted = Formatter(options.style).format(project.references.values())
-    entries = {key: Entry(formatted[key].text, formatted[key].html, ref.is_preprint) for key, ref in project.references.items()}
+    entries = {key: Entry(formatted[key].text, inert(formatted[key].html), ref.is_preprint) for key, ref in project.references.items()}
     builder = _Builder(project, options, make_environment(options.templates), entries)
     indications = sorted(project.indications.values(), key=lambda i: (i.order, i.id))
     cases = sorted(project.cases.values(), key=lambda c: c.id)

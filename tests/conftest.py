@@ -9,6 +9,7 @@ import itertools
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,12 +82,18 @@ def require_tool(what: str, missing: str | None) -> None:
     pytest.skip(f"{what} skipped: {missing}")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # hypothesis' report of a failing example imports mypy_extensions, which warns; with filterwarnings=error
+    # that warning would hide the failure behind an INTERNALERROR.
+    config.addinivalue_line("filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's TerminalReporter
     for what, why in SKIPPED_TOOLS.items():
         terminalreporter.write_line(f"{what} skipped: {why}", yellow=True, bold=True)
 
 
-def build_site(config: Path, site: Path) -> Path:
+def build_with_fixed_dates(config: Path, site: Path) -> Path:
     """Build a project with fixed dates (SOURCE_DATE_EPOCH) into site; fail the test on a build error."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
@@ -98,7 +105,7 @@ def build_site(config: Path, site: Path) -> Path:
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per session."""
-    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("repo-site") / "site")
+    return build_with_fixed_dates(REPO / "mkdocs.yml", tmp_path_factory.mktemp("repo-site") / "site")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -106,11 +113,17 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # the browser left before the file was sent
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 (a free port) in a thread; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+    with _Server(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -260,4 +273,4 @@ def make_hostile_project(root: Path) -> Path:
 def hostile_site(tmp_path_factory) -> Path:
     """The hostile project, built once per session."""
     project = make_hostile_project(tmp_path_factory.mktemp("hostile") / "project")
-    return build_site(project / "mkdocs.yml", project.parent / "site")
+    return build_with_fixed_dates(project / "mkdocs.yml", project.parent / "site")

@@ -14,7 +14,6 @@ import pytest
 
 from conftest import REPO, open_page, serve
 from sitecheck import html_pages
-from test_hostile import FRONT_MATTER_FIX
 
 try:
     from playwright.sync_api import expect
@@ -37,13 +36,7 @@ PAGE_KINDS = {
     "not-found": "404.html",
 }
 SIZES = {"desktop": (1280, 900), "mobile": (390, 844)}
-# Serious axe findings in markup and styles the theme gives every page, with the fix each needs (in templates/,
-# see TESTING.md); test_the_known_theme_violations_are_fixed turns into a failure once they are gone.
-KNOWN_THEME_VIOLATIONS = {
-    "aria-dialog-name": "Material's search <div role=dialog> has no accessible name: site-builder.js should set aria-label='Search'",
-    "color-contrast": "the footer's 'Made with Material' text is too faint: site-builder.css .md-copyright { color: var(--md-footer-fg-color--light) }",
-    "link-in-text-block": "links in running text differ by colour only: site-builder.css .md-typeset a { text-decoration: underline }",
-}
+
 
 
 @pytest.fixture(scope="module")
@@ -179,13 +172,7 @@ def serious_violations(page) -> dict[str, str]:  # noqa: ANN001
 def test_no_serious_accessibility_violations(page, kind: str) -> None:  # noqa: ANN001
     page.goto(PAGE_KINDS[kind])
     found = serious_violations(page)
-    assert {rule: text for rule, text in found.items() if rule not in KNOWN_THEME_VIOLATIONS} == {}
-
-
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_THEME_VIOLATIONS.values()))
-def test_the_known_theme_violations_are_fixed(page) -> None:  # noqa: ANN001
-    page.goto("")
-    assert set(serious_violations(page)) & set(KNOWN_THEME_VIOLATIONS) == set()
+    assert found == {}
 
 
 @pytest.mark.parametrize("kind", PAGE_KINDS)
@@ -198,7 +185,6 @@ def test_images_have_alt_text_and_headings_do_not_skip_levels(page, kind: str) -
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
 
 
-@pytest.mark.xfail(strict=True, reason=FRONT_MATTER_FIX)
 def test_no_payload_runs_on_any_page_of_the_hostile_site(chromium, hostile_site: Path) -> None:  # noqa: ANN001
     """Every page of the site built from the XSS corpus loads without a single alert() from a payload."""
     with serve(hostile_site) as url:

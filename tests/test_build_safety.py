@@ -14,7 +14,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import REPO, build_site
+from conftest import REPO, build_with_fixed_dates
 from sitecheck import mkdocs_build
 
 
@@ -117,7 +117,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(repo_site: Path, tmp_p
     skip = shutil.ignore_patterns(".*", "site", "artifacts", "tests", "benchmarks", "*.egg-info", "__pycache__")
     copy = tmp_path / "elsewhere"
     shutil.copytree(REPO, copy, ignore=skip)
-    again = build_site(copy / "mkdocs.yml", tmp_path / "second-site")
+    again = build_with_fixed_dates(copy / "mkdocs.yml", tmp_path / "second-site")
     first, second = tree(repo_site), tree(again)
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]

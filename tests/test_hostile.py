@@ -14,7 +14,6 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import XSS_CORPUS, hostile_case
@@ -31,12 +30,6 @@ JSON_TYPES = {"application/ld+json", "application/json"}
 DATA_ATTRIBUTES = {"content", "title", "alt", "aria-label", "name", "property"}
 # Unicode bidi overrides and isolates, and the invisible direction marks: they can make text read differently.
 BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
-FRONT_MATTER_FIX = (
-    "MkDocs prints front-matter titles, descriptions, tags and nav titles as HTML: site.py's _Builder.finish must "
-    "dump markup.escape_meta(meta) and nav.py must escape indication titles (TESTING.md, 'Hostile input')"
-)
-CSL_FIX = "site.py must build each Entry from markup.inert(formatted[key].html) before Markdown sees it (TESTING.md, 'Hostile input')"
-CITE_BLOCK_FIX = "the page citation keeps bidi controls: site.py's _Builder.finish must strip_controls() the title (TESTING.md, 'Hostile input')"
 # Payloads that Python-Markdown never turns into live markup, even unsanitised: entity-encoded markup, an
 # autolink with a script scheme (it links only http, https and ftp), and an image whose quotes it escapes.
 INERT_EVEN_UNSAFE = {XSS_CORPUS[14], XSS_CORPUS[15], XSS_CORPUS[21], XSS_CORPUS[22]}
@@ -181,24 +174,20 @@ def test_plain_text_fields_show_the_payload_as_text(hostile_site: Path) -> None:
     assert h1.text_content().strip() == XSS_CORPUS[0]
 
 
-@pytest.mark.xfail(strict=True, reason=CSL_FIX)
 def test_bibtex_fields_in_formatted_references_are_inert(regions) -> None:  # noqa: ANN001
     assert regions["references"]
     assert _findings(regions, "references") == []
 
 
-@pytest.mark.xfail(strict=True, reason=CITE_BLOCK_FIX)
 def test_the_cite_this_page_block_is_inert(regions) -> None:  # noqa: ANN001
     assert regions["cite"]
     assert _findings(regions, "cite") == []
 
 
-@pytest.mark.xfail(strict=True, reason=FRONT_MATTER_FIX)
 def test_titles_descriptions_tags_and_nav_are_inert(regions) -> None:  # noqa: ANN001
     assert _findings(regions, "chrome", inside_article=False) == []
 
 
-@pytest.mark.xfail(strict=True, reason=FRONT_MATTER_FIX)
 def test_the_search_index_holds_no_live_markup(hostile_site: Path) -> None:
     """Material's search inserts the index's titles and text into the page as HTML."""
     docs = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]

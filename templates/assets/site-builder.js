@@ -1,6 +1,9 @@
 /* site_builder: make the case and evidence tables sortable (tablesort, MIT), on every page load. */
 (function () {
   function init() {
+    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "Search");  /* axe-core: a dialog needs an accessible name */
+    });
     document.querySelectorAll("article table:not([class])").forEach(function (table) {
       if (!table.dataset.sbSortable && window.Tablesort) {
         table.dataset.sbSortable = "true";
