@@ -65,7 +65,25 @@ def _libyaml_pages() -> None:
         site.yaml = _LibYamlPages(yaml)
 
 
-PATCHES = {"libyaml": _libyaml, "libyaml-pages": _libyaml_pages}
+def _time_on_files() -> None:
+    """Not a proposal: print how long the plugin's on_files (the whole generator inside a build) takes."""
+    import time
+
+    from site_builder import plugin
+
+    original = plugin.SiteBuilderPlugin.on_files
+
+    def on_files(self, files, config):  # noqa: ANN001, ANN202
+        start = time.perf_counter()
+        try:
+            return original(self, files, config)
+        finally:
+            print(f"benchmarks.patched: site-builder on_files took {time.perf_counter() - start:.2f} s", file=sys.stderr, flush=True)
+
+    plugin.SiteBuilderPlugin.on_files = on_files
+
+
+PATCHES = {"libyaml": _libyaml, "libyaml-pages": _libyaml_pages, "time-on-files": _time_on_files}
 
 
 def apply(names: list[str]) -> None:

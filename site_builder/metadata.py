@@ -289,6 +289,12 @@ def _drop_empty(value: Any) -> Any:
     return value
 
 
+def script_json(data: Any) -> str:
+    """JSON for a <script> element: '<', '>' and '&' escaped, so no text inside can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def coins(ref: Reference) -> str:
     """A COinS (OpenURL ContextObject) title string, so reference managers can import the entry from the page."""
     journal = ref.entry_type == "article"

@@ -14,7 +14,7 @@ from .csl import DEFAULT_STYLE, Formatter
 from .images import published_images
 from .load import split_front_matter
 from .markup import escape_meta, inert, strip_controls
-from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
+from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, script_json, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
 from .opendata import open_data
 from .project import Project
@@ -22,6 +22,7 @@ from .render import DEFAULT_TEMPLATES, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
 
 ASSET_FOLDER = "assets/site-builder"
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter is written for every page
 H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DOWNLOADS = (("cite.bib", "BibTeX", page_bibtex), ("cite.ris", "RIS", page_ris), ("cite.json", "CSL-JSON", page_csl_json))
 
@@ -89,7 +90,7 @@ class _Builder:
         title = strip_controls(str(meta.get("title") or _first_heading(body) or path))
         self.site.titles[path] = title
         info = self.page_info(path, title, meta, citations, facts)
-        meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": jsonld(self.options.meta, info)}
+        meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": script_json(jsonld(self.options.meta, info))}
         text, html = citation_text(self.formatter, self.options.meta, info)
         folder = page_dir(path)
         downloads = []
@@ -98,7 +99,7 @@ class _Builder:
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
             downloads.append({"label": label, "link": relative_link(path, target)})
         tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads)
-        head = yaml.safe_dump(escape_meta(meta), sort_keys=False, allow_unicode=True, width=10_000)
+        head = yaml.dump(escape_meta(meta), Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
         self.site.pages[path] = f"---\n{head}---\n{body.rstrip()}\n{tail}"
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:

@@ -62,10 +62,14 @@ def decode(raw: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+# libyaml's parser (same YAML 1.1 safe semantics) is twenty times faster than the pure-Python one.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _check_events(text: str) -> None:
     """Reject aliases (alias bombs) and runaway nesting before anything is built."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=LOADER):
         if isinstance(event, yaml.AliasEvent):
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             raise YamlError("YAML anchors and aliases are not allowed; write the value out", line, col)
@@ -82,7 +86,7 @@ def loads(text: str) -> Located:
     """Load one YAML document with yaml.safe_load semantics, recording positions."""
     try:
         _check_events(text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
