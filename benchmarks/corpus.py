@@ -35,6 +35,9 @@ from site_builder.model import Case
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/case.schema.json\n"
 REAL_SOURCE = "majewska2025efficacy"
+# site_builder reads every input through yamlsource.decode, which refuses files over 1 MiB (MAX_BYTES);
+# a synthetic entry is about 320 bytes, so 3,000 of them plus the real 42 make about 0.97 MB.
+MAX_DEFAULT_REFS = 3000
 SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"(])")
 CITE_RE = re.compile(r"@majewska2025efficacy\b")
 
@@ -97,8 +100,9 @@ class Spec:
 
     @property
     def synthetic_refs(self) -> int:
-        """M: by default one source paper per two cases (case series of about two), at least 20."""
-        return self.refs if self.refs is not None else max(20, self.cases // 2)
+        """M: by default one source paper per two cases (case series of about two), at least 20 and at most
+        MAX_DEFAULT_REFS, so that references.bib stays under site_builder's 1 MiB input limit."""
+        return self.refs if self.refs is not None else min(MAX_DEFAULT_REFS, max(20, self.cases // 2))
 
 
 @dataclass
@@ -448,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--cases", type=int, default=100)
-    parser.add_argument("--refs", type=int, default=None, help="synthetic references (default: max(20, cases // 2))")
+    parser.add_argument("--refs", type=int, default=None, help="synthetic references (default: cases // 2, between 20 and 3,000)")
     parser.add_argument("--indications", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repo", type=Path, default=REPO, help="where to read the real cases, content and templates")

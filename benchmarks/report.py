@@ -169,11 +169,16 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
     w("Written by `python -m benchmarks.run` (see [README.md](README.md)); the figures below are from one run of the harness on this")
     w("machine. Analysis and proposals are in the last section (kept in `benchmarks/analysis.md`).")
     w("")
-    w(f"- Command: `{results.get('command', '')}`")
+    for earlier in results.get("earlier", []):
+        ns = ", ".join(f"{n:,}" for n in earlier.get("n", []))
+        w(f"- Command for N = {ns}: `{earlier.get('command', '')}` (started {earlier.get('started', '?')})")
+    w(f"- Command{' for the other N' if results.get('earlier') else ''}: `{results.get('command', '')}`")
     w(f"- Started {results.get('started', '?')}, finished {results.get('finished', '(still running or stopped)')}")
     dirty = code.get("dirty") or []
     w(f"- Code: snapshot of the working tree at `{code.get('head', '?')}` ({code.get('subject', '')})"
-      + (f", with uncommitted changes in {len(dirty)} files of other issues in progress" if dirty else ""))
+      + (f", with uncommitted changes in {len(dirty)} files of other issues in progress" if dirty else "")
+      + (f", taken {code['taken']}" if code.get("taken") else "")
+      + ("; every N was measured on this same snapshot" if code.get("reused") else ""))
     w("- Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k in ("nproc", "cpu", "memory")))
     w("- Software: " + ", ".join(f"{k} {v}" for k, v in machine.items() if k not in ("nproc", "cpu", "memory", "os")))
     w("")

@@ -153,6 +153,17 @@ class Harness:
     def patched(self, patch: str, *command: str) -> list[str]:
         return [self.py, "-m", "benchmarks.patched", "--patch", patch, "--", *command]
 
+    def code(self) -> dict[str, Any]:
+        """Take the code snapshot, or keep the one already in the work folder (--reuse-snapshot)."""
+        marker = self.snap / "snapshot.json"
+        if self.args.reuse_snapshot and marker.is_file():
+            self.say(f"reusing the code snapshot in {self.snap}")
+            return json.loads(marker.read_text(encoding="utf-8")) | {"reused": True}
+        info = snapshot(self.snap)
+        info["taken"] = dt.datetime.now().isoformat(timespec="seconds")
+        marker.write_text(json.dumps(info), encoding="utf-8")
+        return info
+
     # -- the run ---------------------------------------------------------------------------------------
 
     def run(self) -> int:
@@ -162,10 +173,18 @@ class Harness:
             "started": dt.datetime.now().isoformat(timespec="seconds"),
             "command": "python -m benchmarks.run " + " ".join(sys.argv[1:]),
             "machine": machine(),
-            "code": snapshot(self.snap),
+            "code": self.code(),
             "options": {k: v for k, v in vars(args).items() if k not in ("report_only",)},
             "runs": [],
         }
+        if args.append and self.results_path.is_file():
+            # Keep the runs of other N from an earlier results file (e.g. to redo only N=10,000).
+            earlier = json.loads(self.results_path.read_text(encoding="utf-8"))
+            kept = [r for r in earlier.get("runs", []) if r["n"] not in args.cases]
+            self.results["runs"] = kept
+            self.results["earlier"] = earlier.get("earlier", []) + [
+                {k: earlier.get(k) for k in ("command", "started", "finished", "code")} | {"n": [r["n"] for r in kept]}
+            ]
         self.save()
         for n in args.cases:
             self.one(n)
@@ -187,6 +206,7 @@ class Harness:
         base.mkdir(parents=True)
         row: dict[str, Any] = {"n": n, "stages": {}, "sizes": {}, "extra": {}}
         self.results["runs"].append(row)
+        row["started"] = dt.datetime.now().isoformat(timespec="seconds")
         project, gen = base / "project", base / "generated"
         site_plugin, site_pregen = base / "site-plugin", base / "site-pregenerated"
         corpus_json = base / "corpus.json"
@@ -293,7 +313,7 @@ def pagefind_sizes(folder: Path) -> dict[str, Any]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, nargs="+", default=[100, 1000, 10000], help="corpus sizes N (default: 100 1000 10000)")
-    parser.add_argument("--refs", type=int, default=None, help="synthetic references M (default: max(20, N // 2), plus the 42 real ones)")
+    parser.add_argument("--refs", type=int, default=None, help="synthetic references M (default: N // 2 between 20 and 3,000, plus the 42 real ones)")
     parser.add_argument("--indications", type=int, default=20, help="indications in all, the 7 real ones included (default 20)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", help="where projects and sites go (default: a new temporary folder)")
@@ -309,6 +329,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--report", help="Markdown report (default: benchmarks/REPORT.md; with --smoke: in the work folder)")
     parser.add_argument("--plot", help="SVG plot (default: benchmarks/plot.svg; with --smoke: in the work folder)")
     parser.add_argument("--no-report", action="store_true")
+    parser.add_argument("--reuse-snapshot", action="store_true", help="measure the code snapshot already in --workdir (same code as an earlier run)")
+    parser.add_argument("--append", action="store_true", help="keep the other N's runs already in the results file (their code snapshot is noted)")
     parser.add_argument("--smoke", action="store_true", help="N=10 only (8 real cases and 2 synthetic ones), no serve, no variants; writes into the work folder; checks exit codes only")
     parser.add_argument("--report-only", metavar="RESULTS_JSON", help="only re-render the report and plot from a results file")
     args = parser.parse_args(argv)

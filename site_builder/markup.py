@@ -21,6 +21,15 @@ _MD = markdown.Markdown(extensions=["sane_lists"], output_format="html")
 DISPLAYED_META = ("title", "description", "subtitle")
 
 
+# Anything Python-Markdown could turn into markup: inline syntax, entities, raw HTML, and block syntax at a line start.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>#!|&~=\r\n]|^\s*(?:[-+]|\d+[.)])(?:\s|$)|^\s{4}|:\s*$|https?:|www\.", re.M)
+
+
+def needs_markdown(text: str) -> bool:
+    """True unless the text is plain prose that Markdown would only wrap in a paragraph."""
+    return bool(_MARKDOWN_SYNTAX.search(text)) or text != text.strip()
+
+
 def strip_controls(text: str) -> str:
     """Remove control characters and Unicode bidi overrides, which can disguise text."""
     return _CONTROL.sub("", text)

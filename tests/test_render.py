@@ -1,0 +1,43 @@
+"""The renderer's fast path for plain prose gives exactly what the Markdown path gives."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import REPO
+from site_builder.markup import needs_markdown, render_inline, render_markdown
+from site_builder.render import _contributed
+from site_builder.resolve import Entry, PageCitations
+
+
+def _strings(data):
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+    elif isinstance(data, str):
+        yield data
+
+
+TEXTS = sorted({s for p in (REPO / "cases").glob("*.yaml") for s in _strings(yaml.safe_load(p.read_text(encoding="utf-8")))})
+ENTRIES = {"majewska2025efficacy": Entry("Majewska L, et al. Efficacy. 2025.", "Majewska L, et al. <i>Efficacy</i>. 2025."), "won2023biological": Entry("Won YJ. Rose. bioRxiv.", "Won YJ. Rose.", True)}
+
+
+def test_most_real_prose_takes_the_fast_path() -> None:
+    plain = [t for t in TEXTS if not needs_markdown(t)]
+    assert len(plain) > len(TEXTS) / 2
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_fast_path_equals_markdown_path(inline: bool) -> None:
+    checked = 0
+    for text in TEXTS + ["Plain (with brackets) and 'quotes' and \"double\" [@won2023biological, p. 4] then more."]:
+        fast = _contributed(PageCitations("cases/x.md", ENTRIES), text, inline)
+        citations = PageCitations("cases/x.md", ENTRIES)
+        slow = (render_inline if inline else render_markdown)(citations.resolve(text))
+        assert str(fast) == str(slow).strip(), text
+        checked += 1
+    assert checked == len(TEXTS) + 1
