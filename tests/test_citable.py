@@ -17,6 +17,7 @@ import rispy
 import textstat
 import yaml
 
+from benchmarks.readability import CITATION, summaries
 from conftest import REPO
 from csl_schema import csl_data_schema
 from sitecheck import article, html_pages, mkdocs_build, parse
@@ -177,20 +178,14 @@ def test_preprints_are_marked_not_peer_reviewed_wherever_cited(built: Path) -> N
 
 
 def _plain_sections() -> list[tuple[str, str]]:
-    texts = []
-    for path in sorted((REPO / "cases").glob("*.yaml")):
-        texts.append((path.name, yaml.safe_load(path.read_text(encoding="utf-8"))["summary"]["plain_language"]))
-    for path in sorted((REPO / "content" / "indications").glob("*.md")):
-        body = path.read_text(encoding="utf-8")
-        section = re.search(r"## About this condition\s+(.+?)(?=\n## |\Z)", body, re.S)
-        assert section, f"{path.name} has no plain-language 'About this condition' section"
-        texts.append((path.name, section.group(1)))
-    return texts
+    found = summaries(REPO)
+    assert len(found) == len(CASE_IDS) + len(list((REPO / "content" / "indications").glob("*.md"))), "every case and indication has one"
+    return found
 
 
 @pytest.mark.parametrize(("name", "text"), _plain_sections(), ids=[n for n, _ in _plain_sections()])
 def test_plain_language_summaries_are_easy_to_read(name: str, text: str) -> None:
-    grade = textstat.flesch_kincaid_grade(re.sub(r"\[@[^\]]+\]", "", text))
+    grade = textstat.flesch_kincaid_grade(CITATION.sub("", text))
     assert grade <= 9, f"{name}: Flesch-Kincaid grade {grade:.1f}"
 
 
