@@ -35,6 +35,18 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 NAME_FIELDS = ("author", "editor")
 
 
+LATEX_RE = re.compile(r"[\\{}$~%&^_#]|--|''|``")
+
+
+class _LatexDecoding(LatexDecodingMiddleware):
+    """LaTeX decoding only where a value holds LaTeX: pylatexenc is slow, and most values are plain text."""
+
+    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
+        if not LATEX_RE.search(python_string):
+            return python_string, ""
+        return super()._transform_python_value_string(python_string)
+
+
 def _names(value: object) -> tuple[Name, ...]:
     if not isinstance(value, list):
         return ()
@@ -66,7 +78,7 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
     problems: list[Problem] = []
     try:
         library = bibtexparser.parse_string(
-            text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()]
+            text, append_middleware=[_LatexDecoding(), SeparateCoAuthors(), SplitNameParts()]
         )
     except Exception as exc:  # bibtexparser raises bare exceptions on some inputs
         return {}, [_problem(shown, 1, "", f"bibliography could not be parsed: {exc}")]
