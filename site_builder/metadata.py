@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import posixpath
@@ -109,6 +110,46 @@ def citation_text(formatter: Formatter, meta: SiteMeta, page: PageInfo) -> tuple
     formatted = formatter.format_item(page_csl(meta, page))
     suffix = f" Version {meta.version}." if meta.version else ""
     return formatted.text + suffix, formatted.html + suffix
+
+
+class PageCitationFormatter:
+    """Page citations for a whole site: citeproc formats one item with a placeholder title and address, and each
+    page fills in its own. A style that changes the title's case, or any page where filling in would differ from
+    citeproc's own output, falls back to formatting that page in full."""
+
+    TITLE = "zzqtitlezzq"
+    URL = "https://placeholder.invalid/zzqurlzzq/"
+
+    def __init__(self, formatter: Formatter, meta: SiteMeta) -> None:
+        self.formatter, self.meta = formatter, meta
+        self.template: tuple[str, str] | None = None
+        self.checked = False
+
+    def _fill(self, page: PageInfo) -> tuple[str, str]:
+        assert self.template is not None
+        text, markup = self.template
+        url = page_url(self.meta, page.path)
+        text = text.replace(self.TITLE, page.title).replace(self.URL, url)
+        markup = markup.replace(f'href="{self.URL}"', f'href="{html.escape(url, quote=True)}"')
+        markup = markup.replace(self.URL, html.escape(url, quote=False)).replace(self.TITLE, html.escape(page.title, quote=False))
+        return text, markup
+
+    def __call__(self, page: PageInfo) -> tuple[str, str]:
+        """The page's citation as (text, html), exactly as citation_text gives it."""
+        if self.checked and self.template is None:
+            return citation_text(self.formatter, self.meta, page)
+        if not self.checked:
+            self.checked = True
+            item = page_csl(self.meta, page) | {"title": self.TITLE, "URL": self.URL}
+            formatted = self.formatter.format_item(item)
+            suffix = f" Version {self.meta.version}." if self.meta.version else ""
+            if formatted.text.count(self.TITLE) == 1 and formatted.text.count(self.URL) == 1:
+                self.template = (formatted.text + suffix, formatted.html + suffix)
+            exact = citation_text(self.formatter, self.meta, page)
+            if self.template and self._fill(page) != exact:
+                self.template = None
+            return exact
+        return self._fill(page)
 
 
 def page_bibtex(meta: SiteMeta, page: PageInfo) -> str:

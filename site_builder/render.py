@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,12 @@ def _citer(context: Context) -> PageCitations:
     return context["citations"]
 
 
+@functools.lru_cache(maxsize=4096)
+def _safe_marker(marker: str) -> str:
+    """A citation marker as the Markdown path would leave it (the same markers recur on many pages)."""
+    return inert(sanitize(marker))
+
+
 def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Markup:
     """Contributed Markdown as sanitised HTML with this page's citation numbers.
 
@@ -38,7 +45,7 @@ def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Ma
         return render_inline(resolved) if inline else render_markdown(resolved)
     html = [str(escape_text(prose[0]))]
     for span, after in zip(spans, prose[1:]):
-        html.append(inert(sanitize(citations.marker(span))))
+        html.append(_safe_marker(citations.marker(span)))
         html.append(str(escape_text(after)))
     body = "".join(html)
     return Markup(body if inline else f"<p>{body}</p>")

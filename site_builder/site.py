@@ -14,7 +14,7 @@ from .csl import DEFAULT_STYLE, Formatter
 from .images import published_images
 from .load import split_front_matter
 from .markup import escape_meta, inert, strip_controls
-from .metadata import PageInfo, SiteMeta, citation_text, coins, highwire, jsonld, script_json, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
+from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, highwire, jsonld, script_json, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
 from .opendata import open_data
 from .project import Project
@@ -22,7 +22,8 @@ from .render import DEFAULT_TEMPLATES, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
 
 ASSET_FOLDER = "assets/site-builder"
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter is written for every page
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter is written and read
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # for every page
 H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DOWNLOADS = (("cite.bib", "BibTeX", page_bibtex), ("cite.ris", "RIS", page_ris), ("cite.json", "CSL-JSON", page_csl_json))
 
@@ -63,7 +64,7 @@ class _Builder:
 
     def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry]):
         self.project, self.options, self.env, self.entries = project, options, env, entries
-        self.formatter = Formatter(options.style)
+        self.page_citation = PageCitationFormatter(Formatter(options.style), options.meta)
         self.site = Site(usage={key: [] for key in project.references})
         self.links = {
             "evidence_page": options.evidence_page if options.evidence_page in project.pages else "",
@@ -86,12 +87,12 @@ class _Builder:
         for key in dict.fromkeys(citations.unresolved):
             self.site.problems.append(Problem(facts.source or path, 1, 1, Severity.error, "citation", f"unknown citation key '{key}'"))
         front, body, _ = split_front_matter(markdown)
-        meta = yaml.safe_load(front) or {} if front.strip() else {}
+        meta = yaml.load(front, Loader=LOADER) or {} if front.strip() else {}
         title = strip_controls(str(meta.get("title") or _first_heading(body) or path))
         self.site.titles[path] = title
         info = self.page_info(path, title, meta, citations, facts)
         meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": script_json(jsonld(self.options.meta, info))}
-        text, html = citation_text(self.formatter, self.options.meta, info)
+        text, html = self.page_citation(info)
         folder = page_dir(path)
         downloads = []
         for name, label, make in DOWNLOADS:

@@ -241,3 +241,18 @@ def test_printing_a_case_page_gives_a_clean_document(built: Path, tmp_path: Path
     assert "Search" not in text, "the search box is printed"
     assert "Made with Material for MkDocs" not in text
     assert "(https://doi.org/" in text or "(https://" in text, "links are shown as text"
+
+
+def test_page_citations_filled_from_one_template_equal_citeproc_for_each_page() -> None:
+    from site_builder.csl import Formatter
+    from site_builder.metadata import PageCitationFormatter, PageInfo, SiteMeta, citation_text
+
+    meta = SiteMeta(name="Site & Co", url="https://example.org/x/", publisher="Team", version="1.0")
+    pages = [PageInfo("index.md", "Home", ""), PageInfo("cases/a-b.md", "lower-case title: with <tags> & 'quotes'", ""), PageInfo("references.md", "Références", "")]
+    for style in ("american-medical-association", "apa"):
+        formatter = Formatter(style)
+        fast = PageCitationFormatter(formatter, meta)
+        for page in pages:
+            assert fast(page) == citation_text(formatter, meta, page), (style, page.title)
+        if style == "american-medical-association":
+            assert fast.template is not None, "the site's default style takes the one-template path"
