@@ -76,7 +76,7 @@ class PageCitations:
         if not self.order:
             return ""
         bib = relative_link(self.page, BIBLIOGRAPHY_PAGE)
-        lines = ["", "## References {#references}", ""]
+        lines = ["", "## References { #references data-search-exclude }", ""]
         for n, key in enumerate(self.order, 1):
             entry = self.entries[key]
             badge = ' <span class="sb-badge sb-preprint">Preprint: not peer reviewed</span>' if entry.preprint else ""

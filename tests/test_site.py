@@ -247,3 +247,12 @@ def test_serve_watches_cases_bibliography_and_templates(sample) -> None:
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
     assert sorted(Path(p).name for p in server.watched) == ["cases", "references.bib", "templates"]
+
+
+def test_search_index_leaves_out_repeated_and_secondary_sections(built: Path) -> None:
+    docs = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = [d["location"] for d in docs]
+    assert not [loc for loc in locations if loc.endswith(("#cite", "#references", "#source-and-locators", "#editorial-notes"))]
+    assert "cases/" not in locations and "tags/" not in locations, "whole-table pages repeat the cases"
+    case = [loc for loc in locations if loc.startswith("cases/majewska2025-case8-melasma/")]
+    assert {"cases/majewska2025-case8-melasma/", "cases/majewska2025-case8-melasma/#summary-for-patients", "cases/majewska2025-case8-melasma/#learning-points"} <= set(case)
