@@ -31,6 +31,7 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "online": ("title", "url"),
     "unpublished": ("author", "title", "note"),
 }
+MAX_BIB_BYTES = 64 * 1024 * 1024  # a registry of 10,000 cases cites thousands of works
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 NAME_FIELDS = ("author", "editor")
 
@@ -65,7 +66,7 @@ def load_bibliography(path: Path, display: str | None = None) -> tuple[dict[str,
     """Parse a .bib file into references keyed by citation key, plus the problems found."""
     shown = display or str(path)
     try:
-        text = decode(path.read_bytes())
+        text = decode(path.read_bytes(), MAX_BIB_BYTES)
     except OSError as exc:
         return {}, [_problem(shown, 1, "", f"cannot read bibliography: {exc.strerror}")]
     except YamlError as exc:

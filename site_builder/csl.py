@@ -276,10 +276,17 @@ class Formatter:
             number.getparent().remove(number)
 
     def _render(self, item: dict, output) -> str:
-        bibliography = CitationStylesBibliography(self._style, CiteProcJSON([item]), output)
-        bibliography.register(Citation([CitationItem(item["id"])]))
-        entries = bibliography.bibliography()
-        return str(entries[0]).strip() if entries else ""
+        try:
+            bibliography = CitationStylesBibliography(self._style, CiteProcJSON([item]), output)
+            bibliography.register(Citation([CitationItem(item["id"])]))
+            entries = bibliography.bibliography()
+            return str(entries[0]).strip() if entries else ""
+        finally:
+            # citeproc-py 0.11.1 (model.Names.render) inserts an un-namespaced <Name> into the shared style on
+            # every render and never finds it again: the tree grows with each item and every lookup slows down,
+            # making a build quadratic. Removing the strays keeps the style as loaded and the output unchanged.
+            for stray in list(self._style.root.iter("Name")):
+                stray.getparent().remove(stray)
 
     def format_item(self, item: dict) -> Formatted:
         """Format one CSL-JSON item on its own."""

@@ -63,6 +63,8 @@ def load_project(paths: ProjectPaths) -> Project:
     _load_cases(project)
     _check_citations(project)
     project.problems.sort()
+    for loaded in project.case_files.values():
+        loaded.located.forget()
     return project
 
 

@@ -47,11 +47,14 @@ class PageCitations:
     order: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
 
+    numbers: dict[str, int] = field(default_factory=dict)
+
     def number(self, key: str) -> int:
         """The key's number on this page, assigned on first use."""
-        if key not in self.order:
+        if key not in self.numbers:
             self.order.append(key)
-        return self.order.index(key) + 1
+            self.numbers[key] = len(self.order)
+        return self.numbers[key]
 
     def marker(self, citation: Citation) -> str:
         """Inline HTML for one citation span: bracketed numbers linking to the page's reference list."""

@@ -34,6 +34,11 @@ class Located:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
+    def forget(self) -> None:
+        """Drop the position tables once every check has run (they are most of a loaded case's memory)."""
+        self.values.clear()
+        self.keys.clear()
+
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of path's key or value, else of its nearest located ancestor."""
         table = self.keys if key else self.values
@@ -48,10 +53,10 @@ def _mark(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, limit: int = MAX_BYTES) -> str:
     """Strict UTF-8 decoding that reports where the first bad byte sits."""
-    if len(raw) > MAX_BYTES:
-        raise YamlError(f"file is {len(raw)} bytes; the limit is {MAX_BYTES} bytes")
+    if len(raw) > limit:
+        raise YamlError(f"file is {len(raw)} bytes; the limit is {limit} bytes")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -48,3 +48,13 @@ def test_real_bibliography() -> None:
     assert refs["regulation2009cosmetic"].get("urldate") == "2024-01-20"
     assert "year" not in refs["regulation2009cosmetic"].fields
     assert "doi" not in refs["majewska2025efficacy"].fields
+
+
+def test_a_large_registry_bibliography_is_not_refused(tmp_path) -> None:
+    entry = "@article{{k{n}, author = {{Doe, Jane}}, title = {{Title number {n} about exosomes}}, journal = {{J}}, year = {{2020}}}}\n"
+    text = "".join(entry.format(n=n) for n in range(14_000))
+    assert len(text.encode()) > 1024 * 1024
+    path = tmp_path / "big.bib"
+    path.write_text(text, encoding="utf-8")
+    refs, problems = load_bibliography(path, "big.bib")
+    assert problems == [] and len(refs) == 14_000
