@@ -71,6 +71,7 @@ def instrument() -> list[str]:
     # build_site
     maybe("site_builder.csl", "Formatter.format", "build: CSL bibliography (citeproc)")
     maybe("site_builder.metadata", "citation_text", "build: per-page citation text (citeproc)")
+    maybe("site_builder.site", "citation_text", "build: per-page citation text (citeproc)")  # if site was imported first
     maybe("site_builder.site", "render", "build: Jinja templates (incl. Markdown below)")
     maybe("site_builder.render", "render_markdown", "build: contributed Markdown (md filter)")
     maybe("site_builder.render", "render_inline", "build: contributed Markdown (md_inline filter)")

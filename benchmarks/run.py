@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -235,20 +236,9 @@ class Harness:
         self.save()
 
         if n in args.phases_at:
-            out = base / "phases.json"
-            self.stage(row, "phases", [self.py, "-m", "benchmarks.phases", str(project), "--json", str(out)])
-            if out.is_file():
-                row["extra"]["phases"] = json.loads(out.read_text(encoding="utf-8"))
-            if n in args.variant_build_at:
-                out2 = base / "phases-libyaml.json"
-                self.stage(row, "phases-libyaml", [self.py, "-m", "benchmarks.phases", str(project), "--json", str(out2), "--patch", "libyaml"])
-                if out2.is_file():
-                    row["extra"]["phases-libyaml"] = json.loads(out2.read_text(encoding="utf-8"))
+            self.phases(row, project, patched=n in args.variant_build_at)
         if not args.no_variants:
-            self.stage(row, "validate-libyaml", self.patched("libyaml", "site-builder", "validate", str(project)))
-            if n in args.variant_build_at:
-                self.stage(row, "build-plugin-libyaml", self.patched("libyaml", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(base / "site-libyaml")))
-                shutil.rmtree(base / "site-libyaml", ignore_errors=True)
+            self.variants(row, project, build=n in args.variant_build_at)
         if not args.no_search_remedy and (gen / "mkdocs.yml").is_file():
             self.search_remedies(row, gen, site_plugin, base, case_ids)
         if n == args.serve_at:
@@ -257,6 +247,55 @@ class Harness:
             for folder in (site_plugin, site_pregen, base / "site-limited", gen):
                 shutil.rmtree(folder, ignore_errors=True)
         self.save()
+
+    def phases(self, row: dict[str, Any], project: Path, patched: bool, keep_plain: bool = False) -> None:
+        """The generator's parts, plain and with the proposed patches (--phase-patch)."""
+        base = project.parent
+        out = base / "phases.json"
+        if not (keep_plain and row["extra"].get("phases")):
+            self.stage(row, "phases", [self.py, "-m", "benchmarks.phases", str(project), "--json", str(out)])
+            if out.is_file():
+                row["extra"]["phases"] = json.loads(out.read_text(encoding="utf-8"))
+        if patched:
+            out2 = base / "phases-patched.json"
+            self.stage(row, "phases-patched", [self.py, "-m", "benchmarks.phases", str(project), "--json", str(out2), "--patch", self.args.phase_patch])
+            if out2.is_file():
+                row["extra"]["phases-patched"] = json.loads(out2.read_text(encoding="utf-8"))
+
+    def variants(self, row: dict[str, Any], project: Path, build: bool) -> None:
+        """Validation with the libyaml patch; with build, the plugin build timed inside (on_files), plain and patched."""
+        self.stage(row, "validate-libyaml", self.patched("libyaml", "site-builder", "validate", str(project)))
+        if not build:
+            return
+        site = project.parent / "site-variant"
+        config = str(project / "mkdocs.yml")
+        for name, patches in (("build-plugin-timed", "time-on-files"), ("build-plugin-patched", f"{self.args.phase_patch},time-on-files")):
+            result = self.stage(row, name, self.patched(patches, "mkdocs", "build", "-f", config, "-d", str(site)))
+            log = Path(result["log"]).read_text(encoding="utf-8", errors="replace")
+            match = re.search(r"on_files took ([\d.]+) s", log)
+            if match:
+                result["on_files_s"] = float(match.group(1))
+                result["patches"] = patches
+            shutil.rmtree(site, ignore_errors=True)
+        self.save()
+
+    def redo(self) -> int:
+        """Redo only some stages (--redo) on the projects left in the work folder, into the existing results."""
+        self.results = json.loads(self.results_path.read_text(encoding="utf-8"))
+        for n in self.args.cases:
+            row = next((r for r in self.results["runs"] if r["n"] == n), None)
+            project = self.work / f"n{n}" / "project"
+            if row is None or not project.is_dir():
+                self.say(f"N={n}: no run or no project in {self.work}; skipped")
+                continue
+            row.setdefault("redone", []).append({"stages": self.args.redo, "at": dt.datetime.now().isoformat(timespec="seconds")})
+            if "phases" in self.args.redo:
+                plain = row["extra"].get("phases", {}).get("parts", {})
+                self.phases(row, project, patched=True, keep_plain=any("safe_dump" in label for label in plain))
+            if "variants" in self.args.redo:
+                self.variants(row, project, build=True)
+        self.save()
+        return 0
 
     def search_remedies(self, row: dict[str, Any], gen: Path, site_plugin: Path, base: Path, case_ids: set[str]) -> None:
         config = yaml.safe_load((gen / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -322,7 +361,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to measure mkdocs serve (0: never; default 1000)")
     parser.add_argument("--serve-edits", type=int, default=2)
     parser.add_argument("--phases-at", type=int, nargs="*", default=[1000], help="N at which to time the generator's parts (default 1000)")
-    parser.add_argument("--variant-build-at", type=int, nargs="*", default=[1000], help="N at which to build with the proposed patches too")
+    parser.add_argument("--variant-build-at", type=int, nargs="*", default=[1000], help="N at which to build (and time the parts) with the proposed patches too")
+    parser.add_argument("--phase-patch", default="libyaml,libyaml-pages,csl-prune", help="patches for the patched stages (default: libyaml,libyaml-pages,csl-prune)")
+    parser.add_argument("--redo", nargs="+", choices=["phases", "variants"], help="only redo these stages for --cases, on the projects kept in --workdir, into the results file")
     parser.add_argument("--no-variants", action="store_true", help="skip the patched (proposed-change) stages")
     parser.add_argument("--no-search-remedy", action="store_true", help="skip the limited-index build and Pagefind")
     parser.add_argument("--json", help="results file (default: benchmarks/results.json; with --smoke: in the work folder)")
@@ -356,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         args.report = args.report or str(HERE / "REPORT.md")
         args.plot = args.plot or str(HERE / "plot.svg")
     harness.results_path = Path(args.json).resolve()
+    if args.redo:
+        return harness.redo()
     return harness.run()
 
 

@@ -51,7 +51,7 @@ def _panel(panel: Panel, x0: float, y0: float, width: float, height: float) -> l
         xd = (xd[0], xd[1] + 1)
     if yd[0] == yd[1]:
         yd = (yd[0], yd[1] + 1)
-    left, right, top, bottom = x0 + 62, x0 + width - 12, y0 + 30, y0 + height - 48
+    left, right, top, bottom = x0 + 62, x0 + width - 28, y0 + 30, y0 + height - 48
 
     def sx(x: float) -> float:
         return left + (math.log10(x) - xd[0]) / (xd[1] - xd[0]) * (right - left)
