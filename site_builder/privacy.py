@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .load import CaseFile, format_field
 from .model import Problem, Severity
 from .yamlsource import Path as FieldPath
+from .yamlsource import strings
 
 # Editorial metadata, not clinical text: never screened (with withdrawn.date and figures[].image).
 EDITORIAL_FIELDS = frozenset({"schema_version", "id", "indication", "tags", "source", "review", "privacy_allowlist"})
@@ -178,18 +179,9 @@ def _editorial(path: FieldPath) -> bool:
     return path == ("withdrawn", "date") or (len(path) == 3 and path[0] == "figures" and path[2] == "image")
 
 
-def clinical_text(data: object, path: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+def clinical_text(data: object) -> Iterator[tuple[FieldPath, str]]:
     """Every string of a raw case mapping that is clinical text (not editorial metadata), with its path."""
-    if _editorial(path):
-        return
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from clinical_text(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from clinical_text(value, path + (i,))
-    elif isinstance(data, str):
-        yield path, data
+    return strings(data, _editorial)
 
 
 def _normal(text: str) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .bib import load_bibliography
 from .cite import CitationSyntaxError, find_citations, offset_to_position
@@ -13,7 +11,7 @@ from .images import check_images
 from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
 from .model import Case, FactGroup, Indication, Problem, Reference, Severity
 from .privacy import screen_case
-from .yamlsource import Located
+from .yamlsource import Located, strings
 
 
 @dataclass(frozen=True)
@@ -175,17 +173,6 @@ def _check_locators(project: Project, loaded: CaseFile) -> None:
             )
 
 
-def _strings(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, path + (i,))
-    elif isinstance(data, str):
-        yield path, data
-
-
 def _check_text(project: Project, text: str, display: str, field_name: str, at: tuple[int, int], in_body: bool) -> None:
     """Report malformed spans and unknown keys in one text; positions are exact for page bodies."""
 
@@ -213,7 +200,7 @@ def _check_citations(project: Project) -> None:
         return  # the bibliography itself failed; unknown keys would only repeat that
     for loaded in project.case_files.values():
         located: Located = loaded.located
-        for path, text in _strings(located.data):
+        for path, text in strings(located.data):
             _check_text(project, text, loaded.display, format_field(path), located.position(path), in_body=False)
         key = loaded.case.source.citation
         if key not in project.references:

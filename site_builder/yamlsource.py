@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,3 +147,17 @@ def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
         raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
     except (ValueError, OverflowError) as exc:
         raise YamlError(f"invalid value: {exc}", *_mark(node)) from None
+
+
+def strings(data: Any, skip: Callable[[Path], bool] = lambda path: False, path: Path = ()) -> Iterator[tuple[Path, str]]:
+    """Every string in loaded YAML data with its path, leaving out the subtrees whose path skip() accepts."""
+    if skip(path):
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, skip, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, skip, path + (i,))
+    elif isinstance(data, str):
+        yield path, data

@@ -15,7 +15,6 @@ import jsonschema
 import pytest
 import rispy
 import textstat
-import yaml
 
 from benchmarks.readability import CITATION, summaries
 from conftest import REPO

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import REPO, ROOTS, run_cli
+from conftest import REPO, run_cli
 from sitecheck import article, broken_links, html_pages, mkdocs_build, parse
 
 CASE_IDS = sorted(p.stem for p in (REPO / "cases").glob("*.yaml"))
