@@ -45,21 +45,25 @@ def ids_of(path: Path, cache: dict[Path, set[str]]) -> set[str]:
     return cache[path]
 
 
+def local_target(page: Path, url: str) -> tuple[Path, str] | None:
+    """The file a relative URL on a page points at (a folder means its index.html) and its fragment; None when external."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("mailto:", "data:")):
+        return None
+    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+    return (target / "index.html" if target.is_dir() else target), unquote(parts.fragment)
+
+
 def broken_links(site: Path) -> list[str]:
     """Every internal link or anchor in the built site that does not resolve, as 'page -> href'."""
     cache: dict[Path, set[str]] = {}
     broken = []
     for page in html_pages(site):
         for href in parse(page).xpath("//a/@href"):
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+            found = local_target(page, href)
+            if found is None:
                 continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.is_file():
-                broken.append(f"{page.relative_to(site)} -> {href}")
-                continue
-            if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids_of(target, cache):
+            target, fragment = found
+            if not target.is_file() or (fragment and target.suffix == ".html" and fragment not in ids_of(target, cache)):
                 broken.append(f"{page.relative_to(site)} -> {href}")
     return broken

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from conftest import require_tool
-from sitecheck import broken_links, html_pages, parse
+from sitecheck import broken_links, html_pages, local_target, parse
 
 # What the Nu checker reports in markup that Material for MkDocs writes on every page, each with why it stays.
 THEME_FINDINGS = (
@@ -71,11 +70,8 @@ def broken_resources(site: Path) -> list[str]:
     broken = []
     for page in html_pages(site):
         for url in parse(page).xpath("//link/@href | //script/@src | //img/@src | //source/@src | //iframe/@src"):
-            parts = urlsplit(url)
-            if parts.scheme or parts.netloc or url.startswith("data:"):
-                continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            if not (target.is_file() or (target / "index.html").is_file()):
+            found = local_target(page, url)
+            if found is not None and not found[0].is_file():
                 broken.append(f"{page.relative_to(site)} -> {url}")
     return broken
 
