@@ -25,6 +25,9 @@ from sitecheck import mkdocs_build
 
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
+# The project whose content the content checks read: the repository's own, or a copy named by SB_PROJECT
+# (tests/test_contributing.py runs those checks on a copy to which a new publication was added).
+PROJECT = Path(os.environ.get("SB_PROJECT") or REPO)
 PROBLEM_RE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<severity>error|warning): (?P<field>[^:\n]+): (?P<message>.+)$")
 
 
@@ -38,6 +41,17 @@ def sample(tmp_path: Path):
         return target
 
     return copy
+
+
+@functools.cache
+def loaded_project():  # noqa: ANN201 - site_builder.project.Project
+    """The content under test (PROJECT) as the library loads it: tests derive their expectations from it."""
+    from site_builder.project import load_project
+    from site_builder.settings import project_settings
+
+    project = load_project(project_settings(PROJECT)[0])
+    assert not project.errors, "\n".join(map(str, project.errors))
+    return project
 
 
 def run_cli(*args: str):
@@ -105,7 +119,7 @@ def build_with_fixed_dates(config: Path, site: Path) -> Path:
 @pytest.fixture(scope="session")
 def repo_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per session."""
-    return build_with_fixed_dates(REPO / "mkdocs.yml", tmp_path_factory.mktemp("repo-site") / "site")
+    return build_with_fixed_dates(PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("repo-site") / "site")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

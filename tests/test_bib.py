@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import REPO
+import re
+
+from conftest import PROJECT
 from site_builder.bib import load_bibliography, parse_bibliography
 from site_builder.model import Severity
 
@@ -38,16 +40,27 @@ def test_lines_are_one_based() -> None:
     assert {(p.line, p.field) for p in problems} == {(3, "a.author"), (3, "a.journal")}
 
 
-def test_real_bibliography() -> None:
-    refs, problems = load_bibliography(REPO / "references.bib", "references.bib")
+def test_real_bibliography_loads_every_entry_without_problems() -> None:
+    refs, problems = load_bibliography(PROJECT / "references.bib", "references.bib")
     assert problems == []
-    assert len(refs) == 42
-    assert refs["won2023biological"].is_preprint
-    assert sum(r.is_preprint for r in refs.values()) == 1
-    assert refs["won2023biological"].get("doi") == "10.1101/2023.10.17.562840"
-    assert refs["regulation2009cosmetic"].get("urldate") == "2024-01-20"
-    assert "year" not in refs["regulation2009cosmetic"].fields
-    assert "doi" not in refs["majewska2025efficacy"].fields
+    text = (PROJECT / "references.bib").read_text(encoding="utf-8")
+    written = re.findall(r"^\s*@(?!comment|string|preamble)\w+\s*\{\s*([^,\s]+)\s*,", text, re.M | re.I)
+    assert refs and sorted(refs) == sorted(written), "every entry as written, each once"
+    for ref in refs.values():
+        assert "{" not in ref.get("title") and "\\" not in ref.get("title"), f"{ref.key}: LaTeX left in the title"
+
+
+def test_doi_urldate_and_a_missing_year_are_kept_as_written() -> None:
+    refs, problems = parse_bibliography(
+        "@misc{reg, title = {Regulation (EC) No 1223/2009}, url = {https://example.org/reg}, urldate = {2024-01-20}, howpublished = {Official Journal}}\n"
+        "@article{pre, author = {Won, Y}, title = {Rose}, journal = {bioRxiv}, year = {2023}, doi = {10.1101/2023.10.17.562840}}\n"
+        "@article{nodoi, author = {Doe, J}, title = {T}, journal = {J}, year = {2025}}\n",
+        "x.bib",
+    )
+    assert [p for p in problems if p.severity is Severity.error] == []
+    assert refs["pre"].is_preprint and refs["pre"].get("doi") == "10.1101/2023.10.17.562840"
+    assert refs["reg"].get("urldate") == "2024-01-20" and "year" not in refs["reg"].fields
+    assert "doi" not in refs["nodoi"].fields
 
 
 def test_a_large_registry_bibliography_is_not_refused(tmp_path) -> None:

@@ -6,8 +6,11 @@ Run as a script (`python3 tests/test_contributing.py`) it rewrites content/contr
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel, TypeAdapter
 
-from conftest import REPO, problems_of, run_cli
+from conftest import PROJECT, REPO, loaded_project, problems_of, run_cli
 from site_builder import cli
 from site_builder.load import format_field
 from site_builder.model import Case
@@ -31,6 +34,9 @@ PAGE_FRONT = (
     'the preview and the pull request."\n---\n\n'
 )
 COPIED = ("cases", "content", "templates", "schema", "references.bib", "mkdocs.yml")
+# What the project under test already has, derived from it: an existing case, indication and source key.
+_EXISTING = loaded_project().cases[min(loaded_project().cases)]
+OLD_CASE, OLD_INDICATION, OLD_KEY = _EXISTING.id, _EXISTING.indication, _EXISTING.source.citation
 CASE_ID = "nowak2024-case1-vitiligo"
 KEY = "nowak2024topical"
 BIBTEX = f"""
@@ -71,9 +77,11 @@ EMPTY_BUT_OPTIONAL = {"patient.age", "timeline.events[0].day"}
 
 
 def copy_repo(target: Path) -> Path:
-    """The repository's project files (not its code) in a temporary folder."""
+    """The project files (not the code) of the project under test in a temporary folder."""
     for name in COPIED:
-        source = REPO / name
+        source = PROJECT / name
+        if not source.exists():
+            continue
         (shutil.copytree if source.is_dir() else shutil.copyfile)(source, target / name)
     return target
 
@@ -83,7 +91,7 @@ def project(tmp_path: Path) -> Path:
     return copy_repo(tmp_path / "repo")
 
 
-def new_case(root: Path, case_id: str = CASE_ID, indication: str = "melasma", citation: str = "majewska2025efficacy"):
+def new_case(root: Path, case_id: str = CASE_ID, indication: str = OLD_INDICATION, citation: str = OLD_KEY):
     return run_cli("new-case", "--project", str(root), "--id", case_id, "--indication", indication, "--citation", citation)
 
 
@@ -153,6 +161,51 @@ def test_contributor_walks_from_bibtex_entry_to_built_site(project: Path, tmp_pa
     assert any("indications/vitiligo/" in href for href in nav)
 
 
+# The content checks: every test module that reads the project under test (PROJECT) rather than a sample root.
+CONTENT_CHECKS = ("test_site.py", "test_citable.py", "test_bib.py", "test_schema.py", "test_privacy.py", "test_render.py", "test_validate.py", "test_contributing.py")
+ABOUT = "White patches appear on the skin when pigment cells stop working. It is not catching and it does not hurt."
+LITERATURE = f"One case report describes repigmentation after daily use of an exosome product [@{KEY}]."
+
+
+def add_new_publication(project: Path, key: str = "okafor2025acral", indication: str = "acral-vitiligo", case_id: str = "okafor2025-case1-acral-vitiligo") -> None:
+    """What a contributor does for a case from a paper the site did not have: BibTeX entry, indication, case.
+
+    Its names differ from the ones the other tests here add, so those tests also run on the copy it makes.
+    """
+    with (project / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(BIBTEX.replace(KEY, key).replace("Nowak, Anna", "Okafor, Ada").replace("2024", "2025"))
+    made = run_cli("new-indication", "--project", str(project), "--id", indication, "--title", "Acral vitiligo",
+                   "--plain-name", "White patches on the hands and feet", "--description", "Acral vitiligo, with what the literature says about it.",
+                   "--literature", key)
+    assert made.exit_code == 0, made.output
+    page = project / "content" / "indications" / f"{indication}.md"
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"(## About this condition\n\n)<!--.*?-->", lambda m: m.group(1) + ABOUT, text, flags=re.S)
+    text = re.sub(r"(## What the wider literature says\n\n)<!--.*?-->", lambda m: m.group(1) + LITERATURE.replace(KEY, key), text, flags=re.S)
+    page.write_text(text, encoding="utf-8")
+    made = new_case(project, case_id=case_id, indication=indication, citation=key)
+    assert made.exit_code == 0, made.output
+    fill(project / "cases" / f"{case_id}.yaml", {k: v.replace(KEY, key) if isinstance(v, str) else v for k, v in FILLED.items()})
+
+
+@pytest.mark.skipif(PROJECT != REPO, reason="already running on a copy with a new publication")
+def test_a_new_publication_leaves_the_content_checks_green(project: Path) -> None:
+    before = run_cli("validate", str(project)).stderr
+    add_new_publication(project)
+    after = run_cli("validate", str(project))
+    assert after.exit_code == 0 and errors(project) == [], after.output
+    counts = [[int(n) for n in re.findall(r"(\d+) (?:cases|indications|references)", out)] for out in (before, after.stderr)]
+    assert [b + 1 for b in counts[0]] == counts[1], "one more case, indication and reference were loaded"
+    # The whole set of content checks, run on the copy; each reads its expectations from the content it is given.
+    tests = Path(__file__).parent
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *(str(tests / name) for name in CONTENT_CHECKS)],
+        cwd=REPO, env={**os.environ, "SB_PROJECT": str(project)}, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout and " failed" not in run.stdout
+
+
 def test_new_case_starts_with_the_schema_line_and_fails_only_on_empty_required_fields(project: Path) -> None:
     assert new_case(project).exit_code == 0
     path = project / "cases" / f"{CASE_ID}.yaml"
@@ -163,7 +216,7 @@ def test_new_case_starts_with_the_schema_line_and_fails_only_on_empty_required_f
     assert "__" not in text, "every placeholder was filled"
     assert CASE_ID in (project / "cases" / "published-ids.txt").read_text(encoding="utf-8"), "its URL is registered as published"
     data = yaml.safe_load(text)
-    assert (data["id"], data["indication"], data["source"]["citation"]) == (CASE_ID, "melasma", "majewska2025efficacy")
+    assert (data["id"], data["indication"], data["source"]["citation"]) == (CASE_ID, OLD_INDICATION, OLD_KEY)
     reported = {e["field"] for e in errors(project) if e["path"] == f"cases/{CASE_ID}.yaml"}
     empty = null_fields(data)
     assert reported == empty - EMPTY_BUT_OPTIONAL, "each empty REQUIRED field is reported, and nothing else"
@@ -174,11 +227,11 @@ def test_filled_template_validates_and_so_does_every_optional_field_switched_on(
     assert new_case(project).exit_code == 0
     path = project / "cases" / f"{CASE_ID}.yaml"
     original = path.read_text(encoding="utf-8")
-    fill(path, {k: v.replace(KEY, "majewska2025efficacy") if isinstance(v, str) else v for k, v in FILLED.items()})
+    fill(path, {k: v.replace(KEY, OLD_KEY) if isinstance(v, str) else v for k, v in FILLED.items()})
     assert errors(project) == []
 
     path.write_text(uncomment_optional_fields(original), encoding="utf-8")
-    fill(path, {k: v.replace(KEY, "majewska2025efficacy") if isinstance(v, str) else v for k, v in FILLED.items() if k != "intervention.regimen"})
+    fill(path, {k: v.replace(KEY, OLD_KEY) if isinstance(v, str) else v for k, v in FILLED.items() if k != "intervention.regimen"})
     image = project / "cases" / CASE_ID / "figure-1a.jpg"
     image.parent.mkdir()
     from test_images import image_bytes
@@ -235,39 +288,40 @@ def test_every_schema_field_has_an_example_that_is_valid() -> None:
     [
         (("--id", "Bad_Id"), "--id", "is not a valid case id"),
         (("--id", "a--b"), "--id", "is not a valid case id"),
-        (("--id", "majewska2025-case3-burn"), "--id", "already exists (cases/majewska2025-case3-burn.yaml)"),
-        (("--indication", "burn"), "--indication", "unknown indication 'burn'"),
-        (("--citation", "majewska2025efficac"), "--citation", "Did you mean 'majewska2025efficacy'?"),
+        (("--id", OLD_CASE), "--id", f"already exists (cases/{OLD_CASE}.yaml)"),
+        (("--indication", OLD_INDICATION[:-1]), "--indication", f"unknown indication '{OLD_INDICATION[:-1]}'"),
+        (("--citation", OLD_KEY[:-1]), "--citation", f"Did you mean '{OLD_KEY}'"),
     ],
 )
 def test_new_case_refuses_bad_values(project: Path, args: tuple[str, str], option: str, words: str) -> None:
-    values = {"--id": CASE_ID, "--indication": "burns", "--citation": "majewska2025efficacy"} | dict([args])
+    values = {"--id": CASE_ID, "--indication": OLD_INDICATION, "--citation": OLD_KEY} | dict([args])
     result = run_cli("new-case", "--project", str(project), *[x for pair in values.items() for x in pair])
     assert result.exit_code == 2
     assert f"Invalid value for '{option}'" in result.stderr and words in result.stderr
     assert "Traceback" not in result.output
     assert not (project / "cases" / f"{values['--id']}.yaml").exists() or option == "--id"
-    assert sorted(p.name for p in (project / "cases").iterdir()) == sorted(p.name for p in (REPO / "cases").iterdir())
+    assert sorted(p.name for p in (project / "cases").iterdir()) == sorted(p.name for p in (PROJECT / "cases").iterdir())
 
 
 def test_new_case_asks_for_missing_values_only_at_a_terminal(project: Path, monkeypatch) -> None:
     result = run_cli("new-case", "--project", str(project), "--id", CASE_ID)
     assert result.exit_code == 2 and "Missing option '--indication'" in result.stderr
     monkeypatch.setattr(cli, "_interactive", lambda: True)
-    answers = "Bad Id\n" + CASE_ID + "\nburn\nburns\nmajewska2025efficacy\n"
+    answers = f"Bad Id\n{CASE_ID}\n{OLD_INDICATION[:-1]}\n{OLD_INDICATION}\n{OLD_KEY}\n"
     result = CliRunner().invoke(cli.main, ["new-case", "--project", str(project)], input=answers)
     assert result.exit_code == 0, result.output
-    assert "is not a valid case id" in result.output and "unknown indication 'burn'" in result.output
-    assert yaml.safe_load((project / "cases" / f"{CASE_ID}.yaml").read_text(encoding="utf-8"))["indication"] == "burns"
+    assert "is not a valid case id" in result.output and f"unknown indication '{OLD_INDICATION[:-1]}'" in result.output
+    assert yaml.safe_load((project / "cases" / f"{CASE_ID}.yaml").read_text(encoding="utf-8"))["indication"] == OLD_INDICATION
 
 
 def test_new_indication_declares_an_indication_that_validates(project: Path) -> None:
     result = run_cli("new-indication", "--project", str(project), "--id", "vitiligo", "--title", "Vitiligo",
-                     "--plain-name", "White patches", "--description", "Vitiligo and the literature.", "--literature", "won2023biological")
+                     "--plain-name", "White patches", "--description", "Vitiligo and the literature.", "--literature", OLD_KEY)
     assert result.exit_code == 0, result.output
     page = (project / "content" / "indications" / "vitiligo.md").read_text(encoding="utf-8")
     front = yaml.safe_load(page.split("---\n")[1])
-    assert front == {"title": "Vitiligo", "plain_name": "White patches", "description": "Vitiligo and the literature.", "order": 8, "literature": ["won2023biological"]}
+    last = max(i.order for i in loaded_project().indications.values())
+    assert front == {"title": "Vitiligo", "plain_name": "White patches", "description": "Vitiligo and the literature.", "order": last + 1, "literature": [OLD_KEY]}
     assert "## About this condition" in page and "## What the wider literature says" in page
     assert errors(project) == []
     assert new_case(project, indication="vitiligo").exit_code == 0
@@ -276,7 +330,7 @@ def test_new_indication_declares_an_indication_that_validates(project: Path) -> 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("--id", "melasma"), "indication 'melasma' already exists"),
+        (("--id", OLD_INDICATION), f"indication '{OLD_INDICATION}' already exists"),
         (("--id", "index"), "indication 'index' already exists"),
         (("--id", "Vitiligo"), "is not a valid indication id"),
         (("--literature", "ghost2001"), "unknown citation key 'ghost2001'"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, problems_of, run_cli
+from conftest import PROJECT, problems_of, run_cli
 
 CASE = "cases/sample-case.yaml"
 
@@ -32,7 +32,7 @@ def test_sample_project_is_clean(sample) -> None:
 
 
 def test_repository_validates() -> None:
-    result, problems = validate(REPO)
+    result, problems = validate(PROJECT)
     assert result.exit_code == 0, result.stdout
     assert [p for p in problems if p["severity"] == "error"] == []
 
@@ -189,8 +189,8 @@ def test_deleting_a_published_case_is_an_error(sample) -> None:
 def test_every_repository_case_is_registered_as_published() -> None:
     from site_builder.project import read_registry
 
-    registered = {ident for _, ident in read_registry(REPO / "cases")}
-    assert registered == {p.stem for p in (REPO / "cases").glob("*.yaml")}
+    registered = {ident for _, ident in read_registry(PROJECT / "cases")}
+    assert registered == {p.stem for p in (PROJECT / "cases").glob("*.yaml")}
 
 
 def test_invalid_plugin_options_are_reported_without_traceback(sample) -> None:
