@@ -1,4 +1,5 @@
-"""Open data published with the site: data/cases.json, data/cases.csv and data/references.json."""
+"""Open data published with the site: every record in full (JSON), the evidence table and the cases as CSV,
+the publications and the bibliography (CSL-JSON)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 
 from .metadata import SiteMeta, csl_items, page_url
 from .model import Case
+from .pages.facts import SiteFacts
+from .pages.publications import publication_year, short_citation
 from .project import Project
 
 CSV_COLUMNS = (
@@ -45,17 +48,67 @@ def case_row(case: Case, meta: SiteMeta) -> dict[str, object]:
     }
 
 
-def open_data(project: Project, meta: SiteMeta) -> dict[str, bytes]:
+RECORD_COLUMNS = (
+    "id", "kind", "url", "title", "source", "source_short", "year", "reports", "design", "design_in_words",
+    "ocebm_level", "grade_starting_certainty", "n", "indication", "key_outcome", "key_outcome_timepoint", "withdrawn",
+)
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+    table = io.StringIO()
+    writer = csv.DictWriter(table, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return table.getvalue().encode("utf-8")
+
+
+def _json(value: object) -> bytes:
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object]]:
+    """Every record, withdrawn ones included, as a row of the evidence table."""
+    rows = []
+    for view in sorted([*facts.records, *facts.withdrawn], key=lambda v: (v.kind, v.id)):
+        source = project.references.get(view.source)
+        rows.append({
+            "id": view.id,
+            "kind": view.kind,
+            "url": page_url(meta, view.path),
+            "title": view.title,
+            "source": view.source,
+            "source_short": short_citation(source) if source else "",
+            "year": publication_year(source) if source else "",
+            "reports": "; ".join(view.reports),
+            "design": view.evidence.design,
+            "design_in_words": view.evidence.kind,
+            "ocebm_level": view.evidence.ocebm,
+            "grade_starting_certainty": view.evidence.grade,
+            "n": view.n,
+            "indication": view.indication,
+            "key_outcome": view.key_outcome.description,
+            "key_outcome_timepoint": view.key_outcome.timepoint or "",
+            "withdrawn": view.record.withdrawn.date if view.record.withdrawn else "",
+        })
+    return rows
+
+
+def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object]]:
+    """Every publication with the records that rest on it."""
+    return [
+        {"key": p.key, "short": p.short, "year": p.year, "url": page_url(meta, p.path), "records": [r.id for r in p.records]}
+        for p in facts.publications
+    ]
+
+
+def open_data(project: Project, meta: SiteMeta, facts: SiteFacts) -> dict[str, bytes]:
     """The open-data files, keyed by their docs-relative path."""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
     records = [{"url": page_url(meta, f"cases/{c.id}.md"), **c.model_dump(mode="json", exclude_none=True)} for c in cases]
-    table = io.StringIO()
-    writer = csv.DictWriter(table, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for case in cases:
-        writer.writerow(case_row(case, meta))
     return {
-        "data/cases.json": (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        "data/cases.csv": table.getvalue().encode("utf-8"),
+        "data/cases.json": _json(records),
+        "data/cases.csv": _csv(CSV_COLUMNS, [case_row(case, meta) for case in cases]),
+        "data/records.csv": _csv(RECORD_COLUMNS, record_rows(project, meta, facts)),
+        "data/publications.json": _json(publication_items(meta, facts)),
         "data/references.json": csl_items(list(project.references.values())).encode("utf-8"),
     }

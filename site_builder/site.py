@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from .csl import DEFAULT_STYLE, Formatter
 from .images import published_images
-from .load import split_front_matter
+from .load import Page, split_front_matter
 from .markup import escape_meta, inert, strip_controls
 from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, highwire, jsonld, script_json, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
 from .model import Case, Problem, Severity
 from .opendata import open_data
+from .pages.facts import SiteFacts, site_facts
+from .pages.records import case_view
 from .project import Project
 from .render import DEFAULT_TEMPLATES, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
@@ -66,12 +69,16 @@ class _Builder:
         self.project, self.options, self.env, self.entries = project, options, env, entries
         self.page_citation = PageCitationFormatter(Formatter(options.style), options.meta)
         self.site = Site(usage={key: [] for key in project.references})
+        # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
+        self.content_env = env.overlay(comment_start_string="{##", comment_end_string="##}")
+        self.variables: dict[str, Any] = {}
         self.links = {
             "evidence_page": options.evidence_page if options.evidence_page in project.pages else "",
             "disclaimer_page": options.disclaimer_page if options.disclaimer_page in project.pages else "",
         }
 
     def render(self, template: str, path: str, citations: PageCitations, **context: Any) -> str:
+        context = {**self.variables, **context}  # every page sees the site's facts; a page's own values take precedence
         return render(
             self.env, template, page_path=path, citations=citations, entries=self.entries, anchor=ref_anchor, site=self.options.meta, **self.links, **context
         )
@@ -79,6 +86,21 @@ class _Builder:
     def template(self, path: str, template: str, facts: PageFacts = PageFacts(), **context: Any) -> None:
         citations = PageCitations(path, self.entries)
         self.finish(path, self.render(template, path, citations, **context), citations, facts)
+
+    def content(self, rel: str, page: Page) -> None:
+        """A hand-written page: its body rendered once as a template over the site's facts, then its citations resolved."""
+        citations = PageCitations(rel, self.entries)
+        body = page.body
+        if "{{" in body or "{%" in body:
+            try:
+                template = self.content_env.from_string(body)
+                body = template.render(page_path=rel, citations=citations, entries=self.entries, site=self.options.meta, **self.links, **self.variables)
+            except TemplateError as exc:
+                line = exc.lineno if isinstance(exc, TemplateSyntaxError) else _template_line(exc)
+                self.site.problems.append(Problem(page.display, page.body_line + max(line or 1, 1) - 1, 1, Severity.error, "template", str(exc)))
+                return
+        body = citations.resolve(body) + citations.reference_list()
+        self.finish(rel, page.front + body, citations, PageFacts(source=page.display))
 
     def finish(self, path: str, markdown: str, citations: PageCitations, facts: PageFacts) -> None:
         """Record citations, add the page's metadata, 'Cite this page' block, footer and downloads."""
@@ -133,16 +155,15 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     formatted = Formatter(options.style).format(project.references.values())
     entries = {key: Entry(formatted[key].text, inert(formatted[key].html), ref.is_preprint) for key, ref in project.references.items()}
     builder = _Builder(project, options, make_environment(options.templates), entries)
-    indications = sorted(project.indications.values(), key=lambda i: (i.order, i.id))
     cases = sorted(project.cases.values(), key=lambda c: c.id)
-    active = [c for c in cases if c.withdrawn is None]
+    views = [case_view(c) for c in cases]
+    data = site_facts(project, views)
+    builder.variables = data.variables()
 
     for rel, page in sorted(project.pages.items()):
         if rel.startswith("indications/") and page.path.removeprefix("indications/").removesuffix(".md") in project.indications:
             continue  # merged into the generated indication page below
-        citations = PageCitations(rel, entries)
-        body = citations.resolve(page.body) + citations.reference_list()
-        builder.finish(rel, page.front + body, citations, PageFacts(source=page.display))
+        builder.content(rel, page)
 
     for case in cases:
         indication = project.indications[case.indication]
@@ -159,32 +180,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
             source_ref=source,
         )
 
-    for indication in indications:
-        path = f"indications/{indication.id}.md"
-        citations = PageCitations(path, entries)
-        markdown = builder.render(
-            "indication.md.j2",
-            path,
-            citations,
-            indication=indication,
-            indication_body=citations.resolve(indication.body),
-            cases=[c for c in active if c.indication == indication.id],
-            literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
-        )
-        builder.finish(path, markdown, citations, PageFacts(about=indication.title, source=indication.path))
-
-    builder.template(
-        "indications/index.md",
-        "indications.md.j2",
-        indications=[{"indication": i, "cases": [c for c in active if c.indication == i.id]} for i in indications],
-    )
-    builder.template(
-        "cases/index.md",
-        "cases.md.j2",
-        cases=active,
-        withdrawn=[c for c in cases if c.withdrawn],
-        indications=project.indications,
-    )
+    _list_pages(builder, project, data)
     builder.template(
         BIBLIOGRAPHY_PAGE,
         "references.md.j2",
@@ -194,10 +190,40 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
         titles=builder.site.titles,
     )
     builder.site.assets.update(_assets(options.templates))
-    builder.site.assets.update(open_data(project, options.meta))
+    builder.site.assets.update(open_data(project, options.meta, data))
     for loaded in project.case_files.values():
         builder.site.assets.update(published_images(loaded, project.paths.root))
     return builder.site
+
+
+def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
+    """The pages that list records: each indication, the indications, the evidence table, the publications."""
+    entries = builder.entries
+    for item in facts.indications:
+        indication = item.indication
+        path = f"indications/{indication.id}.md"
+        citations = PageCitations(path, entries)
+        markdown = builder.render(
+            "indication.md.j2",
+            path,
+            citations,
+            indication=indication,
+            indication_body=citations.resolve(indication.body),
+            records=item.records,
+            literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
+        )
+        builder.finish(path, markdown, citations, PageFacts(about=indication.title, source=indication.path))
+    builder.template("indications/index.md", "indications.md.j2", indications=facts.indications)
+    builder.template("cases/index.md", "cases.md.j2", indication_by_id=project.indications)
+    builder.template("publications/index.md", "publications.md.j2")
+    for publication in facts.publications:
+        builder.template(publication.path, "publication.md.j2", publication=publication, indication_by_id=project.indications)
+
+
+def _template_line(exc: Exception) -> int:
+    """The line of a content page where rendering failed (Jinja keeps it in the traceback)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    return lines[-1] if lines else 1
 
 
 def _first_heading(body: str) -> str:

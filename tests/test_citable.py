@@ -147,9 +147,11 @@ def test_case_pages_and_cards_carry_the_evidence_label(built: Path) -> None:
     for case_id in CASE_IDS:
         tree = article(built / "cases" / case_id / "index.html")
         label = tree.xpath(".//*[contains(@class,'sb-evidence')]")[0]
-        assert "a single case report: the weakest kind of clinical evidence" in label.text_content()
-        assert label.xpath(".//a[@href='../../evidence/#levels' and contains(., 'Oxford CEBM 2011 level 4; GRADE: very low certainty')]")
-    assert article(built / "evidence" / "index.html").xpath(".//*[@id='levels']") and article(built / "evidence" / "index.html").xpath(".//*[@id='within-patient']")
+        assert "One person's result: the weakest kind of clinical evidence." in label.text_content()
+        assert label.xpath(".//a[@href='../../evidence/#levels' and contains(., 'Oxford CEBM 2011 level 4')]")
+        assert label.xpath(".//a[@href='../../evidence/#grade' and contains(., 'GRADE starting certainty: very low')]")
+    evidence = article(built / "evidence" / "index.html")
+    assert all(evidence.xpath(f".//*[@id='{anchor}']") for anchor in ("levels", "grade", "designs", "within-patient"))
     for case_id, case in PROJECT_DATA.cases.items():
         split = article(built / "cases" / case_id / "index.html").xpath(".//*[contains(@class,'sb-evidence')]//a[contains(@href,'#within-patient')]")
         assert bool(split) == (case.comparator is not None), case_id

@@ -101,10 +101,10 @@ def test_back_links_match_the_citations_on_each_page(built: Path) -> None:
 
 def _indication_page_shape(tree, cases: list[str]) -> None:  # noqa: ANN001 - an lxml element
     headings = [h.text_content().strip("¶ ") for h in tree.xpath(".//h2")]
-    for heading in ("In plain words", "About this condition", "For clinicians", "Cases", "References"):
+    for heading in ("In plain words", "About this condition", "For clinicians", "Cases and studies", "References"):
         assert heading in headings
     header = [th.text_content() for th in tree.xpath(".//table//th")]
-    assert header[:8] == ["Case", "Age", "Sex", "Regimen", "Combined procedure", "Time to outcome", "Comparator", "Adverse events"]
+    assert header[:9] == ["Record", "Design", "n", "People", "Regimen", "Combined procedure", "Key outcome seen", "Compared with", "Adverse events"]
     cards = tree.xpath(".//div[contains(@class,'grid')]/ul/li")
     for case_id in cases:
         assert [c for c in cards if c.xpath(f".//a[@href='../../cases/{case_id}/']")], f"no card for {case_id}"
@@ -131,7 +131,7 @@ def test_a_case_card_shows_patient_key_outcome_evidence_and_learning_points(samp
     tree = article(site / "indications" / "eczema" / "index.html")
     _indication_page_shape(tree, ["sample-case"])
     text = tree.xpath(".//div[contains(@class,'grid')]/ul/li")[0].text_content()
-    for words in ("Female, 30 years", "Key outcome", "Single case report", "Within-patient comparison", "Learning points", "Read the full case"):
+    for words in ("Female, 30 years", "Key outcome", "Single case report", "Within-person comparison", "Learning points", "Read the full case"):
         assert words in text
 
 

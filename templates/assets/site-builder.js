@@ -18,6 +18,24 @@
   }
 })();
 
+/* Filter boxes: an input.sb-table-filter shows only the rows of the next table that contain every typed word. */
+(function () {
+  function filter(input) {
+    var table = Array.prototype.find.call(document.querySelectorAll("article table"), function (candidate) {
+      return input.compareDocumentPosition(candidate) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    if (!table) return;
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var text = row.textContent.toLowerCase();
+      row.hidden = !words.every(function (word) { return text.indexOf(word) !== -1; });
+    });
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.classList && event.target.classList.contains("sb-table-filter")) filter(event.target);
+  });
+})();
+
 /* "Cite this page": copy the formatted citation to the clipboard. */
 (function () {
   function copyText(text) {

@@ -1,0 +1,1 @@
+"""Page builders for the pages that list records: evidence rows, publications, site facts for content pages."""

@@ -1,0 +1,102 @@
+"""Publications as the site shows them: every work that a record rests on, with its records and their notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import EditorialNote, Reference
+from .records import RecordView, strongest_first
+
+FOLDER = "publications"
+TITLE_WORDS = 8  # a work without authors is named by the start of its title
+
+
+def short_citation(ref: Reference) -> str:
+    """Author and year as readers name a paper: 'Majewska et al. 2025', 'Roe and Doe 2023'."""
+    names = [a for a in ref.authors if not a.is_others] or [e for e in ref.editors if not e.is_others]
+    if not names:
+        words = ref.get("title").split()
+        lead = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "") if words else ref.key
+    elif len(names) == 1 and len(ref.authors or ref.editors) == 1:
+        lead = names[0].family
+    elif len(names) == 2 and len(ref.authors or ref.editors) == 2:
+        lead = f"{names[0].family} and {names[1].family}"
+    else:
+        lead = f"{names[0].family} et al."
+    return f"{lead} {publication_year(ref)}"
+
+
+def publication_year(ref: Reference) -> str:
+    """The year of publication, or 'n.d.' (no date) when the entry gives none."""
+    year = ref.get("year").strip() or ref.get("date").strip()[:4]
+    return year or "n.d."
+
+
+def slug(key: str) -> str:
+    """A citation key as a URL segment: lowercase letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "publication"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication that at least one record rests on."""
+
+    reference: Reference
+    slug: str
+    records: tuple[RecordView, ...]  # strongest design first
+
+    @property
+    def key(self) -> str:
+        return self.reference.key
+
+    @property
+    def path(self) -> str:
+        return f"{FOLDER}/{self.slug}.md"
+
+    @property
+    def short(self) -> str:
+        return short_citation(self.reference)
+
+    @property
+    def year(self) -> str:
+        return publication_year(self.reference)
+
+    @property
+    def active(self) -> list[RecordView]:
+        """Its records that are not withdrawn."""
+        return [r for r in self.records if not r.withdrawn]
+
+    @property
+    def participants(self) -> int:
+        return sum(r.n for r in self.active)
+
+    @property
+    def notes(self) -> list[tuple[RecordView, EditorialNote]]:
+        """The discrepancies recorded in its records' editorial notes, each with the record that holds it."""
+        return [(r, note) for r in self.records for note in r.record.editorial_notes]
+
+
+def publications(references: dict[str, Reference], views: Iterable[RecordView]) -> list[Publication]:
+    """Every work cited as a record's source or as one of its reports, most recent first, then by author."""
+    by_key: dict[str, list[RecordView]] = {}
+    for view in views:
+        for key in dict.fromkeys(view.reports):
+            if key in references:
+                by_key.setdefault(key, []).append(view)
+    taken: set[str] = set()
+    found = []
+    for key in sorted(by_key):
+        base = candidate = slug(key)
+        count = 1
+        while candidate in taken:
+            count += 1
+            candidate = f"{base}-{count}"
+        taken.add(candidate)
+        found.append(Publication(references[key], candidate, tuple(strongest_first(by_key[key]))))
+    return sorted(found, key=lambda p: (_year_order(p.year), p.short, p.key))
+
+
+def _year_order(year: str) -> int:
+    return -int(year) if year.isdigit() else 0

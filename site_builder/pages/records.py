@@ -1,0 +1,120 @@
+"""Every record, a case or a study, seen the same way by the pages that list records.
+
+A list page needs the same few facts of each record whatever its kind: where its page is, its design and
+evidence level, how many people it covers, which publications it rests on and its key outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..model import Case, Comparator, Outcome
+
+CASE_FOLDER = "cases"
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record as list pages show it."""
+
+    kind: str  # "case" or "study": which page template and folder it belongs to
+    record: Case  # the loaded record itself, for what only one kind has
+    folder: str  # docs folder of its page
+    evidence: Evidence  # design and evidence level, from the model
+    n: int  # participants the record covers
+    reports: tuple[str, ...]  # citation keys of the publications it rests on, its main source first
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def title(self) -> str:
+        return self.record.title
+
+    @property
+    def indication(self) -> str:
+        return self.record.indication
+
+    @property
+    def path(self) -> str:
+        """Its page, docs-relative."""
+        return f"{self.folder}/{self.record.id}.md"
+
+    @property
+    def source(self) -> str:
+        """The citation key of its main source."""
+        return self.reports[0]
+
+    @property
+    def key_outcome(self) -> Outcome:
+        return self.record.key_outcome
+
+    @property
+    def comparison(self) -> Comparator | None:
+        """The comparison within the same people, when the source reports one."""
+        value = self.record.comparator
+        return value if isinstance(value, Comparator) else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.record.withdrawn is not None
+
+    @property
+    def plain_summary(self) -> str:
+        return self.record.summary.plain_language
+
+    @property
+    def clinician_summary(self) -> str:
+        return self.record.summary.clinician
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """INTERIM until the model's EvidenceLevel lands (same fields): removed at the rebase."""
+
+    design: str
+    name: str
+    kind: str
+    ocebm: int
+    grade: str
+    rank: int
+    anchor: str
+    explanation: str
+
+    @property
+    def ocebm_label(self) -> str:
+        return f"Oxford CEBM 2011 level {self.ocebm}"
+
+    @property
+    def grade_label(self) -> str:
+        return f"GRADE starting certainty: {self.grade}"
+
+
+def evidence_of(record: Case) -> Evidence:
+    """The design and evidence level of a record."""
+    return Evidence("case-report", "Single case report", "single case report", 4, "very low", 0, "levels",
+                    "One person's result: the weakest kind of clinical evidence.")
+
+
+def all_designs() -> list[Evidence]:
+    """Every design with its evidence level, weakest first."""
+    return [evidence_of(None)]
+
+
+def case_view(case: Case) -> RecordView:
+    """A case report: one person, its single source."""
+    return RecordView("case", case, CASE_FOLDER, evidence_of(case), 1, (case.source.citation,))
+
+
+def strongest_first(views: Iterable[RecordView]) -> list[RecordView]:
+    """Strongest design first; within a design, larger records first, then by id."""
+    return sorted(views, key=lambda v: (-v.evidence.rank, -v.n, v.id))
+
+
+def by_design(views: Iterable[RecordView]) -> list[tuple[Evidence, list[RecordView]]]:
+    """Records grouped by design, strongest design first."""
+    groups: dict[str, tuple[Evidence, list[RecordView]]] = {}
+    for view in strongest_first(views):
+        groups.setdefault(view.evidence.design, (view.evidence, []))[1].append(view)
+    return list(groups.values())
