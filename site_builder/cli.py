@@ -9,21 +9,19 @@ from typing import TypeVar
 
 import click
 
-from . import newcase
-from .emit import write_tree
+from .model import Severity
 from .project import load_project
 from .report import FORMATS, format_problems
-from .schema import SCHEMA_PATH, case_schema_text
+from . import newcase, settings
 from .settings import project_settings
-from .site import build_site
 
 T = TypeVar("T")
 
 
-def _settings(root: Path):
+def _settings(root: Path, read: Callable = project_settings):  # noqa: ANN202 - what read returns
     """The project's settings from its mkdocs.yml, or a located error and exit 1 when they are invalid."""
     try:
-        return project_settings(root)
+        return read(root)
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)
         sys.exit(1)
@@ -35,26 +33,61 @@ def main() -> None:
     """Build a trustworthy evidence website from clinical case files and a bibliography."""
 
 
+def _project_root(path: Path) -> Path:
+    """The project a path belongs to: the nearest folder upwards with a mkdocs.yml, else the folder itself."""
+    start = path.resolve() if path.is_dir() else path.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    return start if path.is_dir() else Path.cwd().resolve()
+
+
+def _checked_here(project_paths, path: Path) -> bool:  # noqa: ANN001 - ProjectPaths
+    """Whether validate has anything to check in path: case files, content pages, the bibliography."""
+    resolved = path.resolve()
+    inputs = [project_paths.root / project_paths.cases, project_paths.root / project_paths.content, project_paths.root / project_paths.bibliography]
+    return any(resolved == i.resolve() or i.resolve() in resolved.parents or resolved in i.resolve().parents for i in inputs)
+
+
 @main.command()
-@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="How problems are printed.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(path: Path, fmt: str, strict: bool) -> None:
-    """Check every case file, the bibliography and the content pages of the project at PATH.
+def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check case files, the bibliography and content pages.
+
+    PATHS are project folders, or files and folders inside a project (such as cases/smith2024-case1.yaml):
+    a project folder (the default, '.') is checked whole; files and folders inside one are checked against the
+    project's bibliography and indications, which is what an editor or a pre-commit hook needs.
 
     Exit status: 0 when clean, 1 when any error (or warning with --strict), 2 on a usage error.
     """
-    project = load_project(_settings(path)[0])
-    if project.problems or fmt == "json":
-        click.echo(format_problems(project.problems, fmt))
-    errors = len(project.errors)
-    warnings = len(project.problems) - errors
+    groups: dict[Path, list[Path]] = {}
+    for path in paths or (Path("."),):
+        groups.setdefault(_project_root(path), []).append(path)
+    problems, summaries = [], []
+    for root, members in groups.items():
+        project_paths = _settings(root, settings.project_paths)
+        whole = any(m.resolve() == root or m.name == "mkdocs.yml" for m in members)
+        only = None if whole else [m for m in members if _checked_here(project_paths, m)]
+        for skipped in [] if whole else [m for m in members if not _checked_here(project_paths, m)]:
+            click.echo(f"{skipped}: not checked (not a case file, content page or the bibliography)", err=True)
+        if only == []:
+            continue
+        project = load_project(project_paths, only)
+        problems += project.problems
+        if whole:
+            summaries.append(
+                f"{len(project.cases)} cases, {len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
+            )
+        else:
+            summaries.append(f"{len(project.cases)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+    if problems or fmt == "json":
+        click.echo(format_problems(problems, fmt))
+    errors = sum(p.severity is Severity.error for p in problems)
+    warnings = len(problems) - errors
     if fmt == "text":
-        click.echo(
-            f"{len(project.cases)} cases, {len(project.indications)} indications, {len(project.references)} references, "
-            f"{len(project.pages)} pages checked: {errors} errors, {warnings} warnings",
-            err=True,
-        )
+        click.echo(f"{'; '.join(summaries) or 'nothing checked'}: {errors} errors, {warnings} warnings", err=True)
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 
@@ -63,6 +96,8 @@ def validate(path: Path, fmt: str, strict: bool) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if the committed schema differs from the model instead of writing it.")
 def schema(path: Path, check: bool) -> None:
     """Write schema/case.schema.json (the JSON Schema editors use) from the case model."""
+    from .schema import SCHEMA_PATH, case_schema_text
+
     target = path / SCHEMA_PATH
     text = case_schema_text()
     if check:
@@ -81,6 +116,9 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
+    from .emit import write_tree
+    from .site import build_site
+
     paths, options = _settings(root)
     project = load_project(paths)
     if project.problems:

@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .metadata import SiteMeta
 from .project import ProjectPaths
-from .site import SiteOptions
+
+if TYPE_CHECKING:
+    from .site import SiteOptions
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -39,9 +42,11 @@ class SiteBuilderConfig(Config):
     bibliography = c.Type(str, default=ProjectPaths.bibliography)
     templates = c.Type(str, default="templates")
     # rendering
-    style = c.Type(str, default=SiteOptions.style)
-    evidence_page = c.Type(str, default=SiteOptions.evidence_page)
-    disclaimer_page = c.Type(str, default=SiteOptions.disclaimer_page)
+    # The same defaults as SiteOptions (tests/test_site.py checks); written out so that reading a project's settings
+    # (all that `site-builder validate` needs) does not import the renderer.
+    style = c.Type(str, default="american-medical-association")
+    evidence_page = c.Type(str, default="evidence.md")
+    disclaimer_page = c.Type(str, default="disclaimer.md")
     nav_indications = c.Type(bool, default=True)
     # site metadata, shown in every citation and page footer
     publisher = c.Type(str, default="")
@@ -67,6 +72,9 @@ def plugin_config(options: Mapping[str, Any], config_file: str | None = None) ->
 
 def resolve(options: SiteBuilderConfig, root: Path, docs_dir: str, site_name: str, site_url: str) -> tuple[ProjectPaths, SiteOptions]:
     """The project paths and render options the plugin options stand for."""
+    from .metadata import SiteMeta
+    from .site import SiteOptions
+
     paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir)
     meta = SiteMeta(
         name=site_name,

@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .model import SLUG_PATTERN, Case, Indication, Problem, Severity
-from .yamlsource import Located, YamlError, decode, loads
+from .explain import explain_validation
+from .yamlsource import Located, YamlError, decode, format_field, loads
 
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.S | re.M)
 
@@ -38,14 +39,6 @@ class CaseFile:
     located: Located
 
 
-def format_field(path: tuple[str | int, ...]) -> str:
-    """Render a location like ('outcomes', 0, 'description') as outcomes[0].description."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _error(display: str, pos: tuple[int, int], field: str, message: str) -> Problem:
     return Problem(display, pos[0], pos[1], Severity.error, field, message)
 
@@ -56,29 +49,35 @@ def _read_yaml(path: Path, display: str) -> tuple[Located | None, list[Problem]]
     except OSError as exc:
         return None, [_error(display, (1, 1), "", f"cannot read file: {exc.strerror}")]
     except YamlError as exc:
-        return None, [_error(display, (exc.line, exc.column), "", exc.message)]
+        return None, [_error(display, (exc.line, exc.column), exc.field, exc.message)]
 
 
-def _pydantic_problems(exc: ValidationError, located: Located, display: str, hint: str = "") -> Iterator[Problem]:
+def _model_named(name: str, base: type[BaseModel] = BaseModel) -> type[BaseModel] | None:
+    for sub in base.__subclasses__():
+        if sub.__name__ == name:
+            return sub
+        found = _model_named(name, sub)
+        if found:
+            return found
+    return None
+
+
+def _pydantic_problems(exc: ValidationError, located: Located, display: str, hint: str = "", model: type[BaseModel] | None = None) -> Iterator[Problem]:
+    """One located problem per validation error, in words with a hint; model is the record model that was validated."""
+    model = model or _model_named(exc.title)
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if p not in ("[key]",))
         kind = err["type"]
+        if model is None:
+            message = err["msg"].removeprefix("Value error, ")
+        else:
+            message, kind = explain_validation(err, model)
         if kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'{hint}"
             pos = located.position(loc, key=True)
         elif kind == "missing":
-            message = "required field is missing"
-            pos = located.position(loc)
-        elif err.get("input") is None and loc and located.position(loc) != located.position(loc[:-1]):
-            message = "required field is empty: fill it in"
-            pos = located.position(loc)
+            pos = located.position(loc[:-1], key=True)  # the mapping that lacks the field
         else:
-            found = err.get("input")
-            shown = repr(found) if not isinstance(found, (dict, list)) else type(found).__name__
-            if len(shown) > 60:
-                shown = shown[:57] + "..."
-            message = f"{err['msg'].removeprefix('Value error, ')} (found {shown})"
-            pos = located.position(loc, key="[key]" in err["loc"])
+            pos = located.position(loc, key="[key]" in err["loc"] or isinstance(err.get("input"), dict))
         yield _error(display, pos, format_field(loc), message)
 
 
@@ -92,11 +91,11 @@ def load_case(path: Path, display: str) -> tuple[CaseFile | None, list[Problem]]
     try:
         case = Case.model_validate(located.data)
     except ValidationError as exc:
-        hint = " (check the spelling against schema/case.schema.json)"
-        return None, list(_pydantic_problems(exc, located, display, hint))
+        return None, list(_pydantic_problems(exc, located, display, model=Case))
     stem = path.name.rsplit(".", 1)[0]
     if case.id != stem:
-        return None, [_error(display, located.position(("id",)), "id", f"id '{case.id}' must equal the file name '{stem}'")]
+        return None, [_error(display, located.position(("id",)), "id",
+                             f"id '{case.id}' must equal the file name '{stem}'. Rename the file to {case.id}{path.suffix} or change the id")]
     return CaseFile(case, display, located), []
 
 
@@ -128,7 +127,8 @@ def load_page(path: Path, rel: str, display: str) -> tuple[Page | None, list[Pro
     try:
         located = loads(front)
     except YamlError as exc:
-        return None, [_error(display, (exc.line + 1, exc.column), "front matter", exc.message)]
+        field = f"front matter.{exc.field}" if exc.field else "front matter"
+        return None, [_error(display, (exc.line + 1, exc.column), field, exc.message)]
     if not isinstance(located.data, dict):
         return None, [_error(display, (2, 1), "front matter", "front matter must be a YAML mapping")]
     return Page(rel, display, located.data, body, body_line, located, raw_front), []
@@ -160,7 +160,7 @@ def indication_from_page(page: Page) -> tuple[Indication | None, list[Problem]]:
         located = page.located or Located(page.meta)
         problems = [
             _error(page.display, (p.line + 1, p.column), f"front matter.{p.field}", p.message)
-            for p in _pydantic_problems(exc, located, page.display)
+            for p in _pydantic_problems(exc, located, page.display, model=IndicationMeta)
         ]
         return None, problems
     return (

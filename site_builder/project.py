@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bib import load_bibliography
 from .cite import CitationSyntaxError, find_citations, offset_to_position
+from .explain import suggest, with_hint
 from .images import check_images
 from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
 from .model import Case, FactGroup, Indication, Problem, Reference, Severity
@@ -42,6 +44,14 @@ class Project:
     references: dict[str, Reference] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    only: tuple[Path, ...] | None = None  # check only files under these paths (None: the whole project)
+
+    def checks(self, path: Path) -> bool:
+        """Whether the file at path is to be checked (it lies under one of the paths asked for)."""
+        if self.only is None:
+            return True
+        resolved = path.resolve()
+        return any(resolved == p or p in resolved.parents for p in self.only)
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,9 +63,13 @@ class Project:
         return [c for c in self.cases.values() if c.indication == indication]
 
 
-def load_project(paths: ProjectPaths) -> Project:
-    """Load and cross-check a project; problems are collected, never raised."""
-    project = Project(paths)
+def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None) -> Project:
+    """Load and cross-check a project; problems are collected, never raised.
+
+    With only (files or folders inside the project), the bibliography and indications are loaded as context and
+    just the case files and pages under those paths are checked: what an editor or a pre-commit hook needs.
+    """
+    project = Project(paths, only=tuple(p.resolve() for p in only) if only is not None else None)
     _load_bibliography(project)
     _load_content(project)
     _load_cases(project)
@@ -72,7 +86,7 @@ def _load_bibliography(project: Project) -> None:
         project.problems.append(Problem(project.paths.bibliography, 1, 1, Severity.error, "", "bibliography file not found"))
         return
     project.references, problems = load_bibliography(path, project.paths.display(path))
-    project.problems.extend(problems)
+    project.problems.extend(problems if project.checks(path) else [])
 
 
 def _load_content(project: Project) -> None:
@@ -82,14 +96,19 @@ def _load_content(project: Project) -> None:
         return
     for path in sorted(folder.rglob("*.md")):
         rel = path.relative_to(folder).as_posix()
+        is_indication = rel.startswith("indications/") and rel.count("/") == 1 and rel != "indications/index.md"
+        if not (is_indication or project.checks(path)):
+            continue
         page, problems = load_page(path, rel, project.paths.display(path))
+        if not project.checks(path):
+            problems = []  # loaded as context only: its indication, not its problems
         project.problems.extend(problems)
         if page is None:
             continue
         project.pages[rel] = page
-        if rel.startswith("indications/") and rel.count("/") == 1 and rel != "indications/index.md":
+        if is_indication:
             indication, problems = indication_from_page(page)
-            project.problems.extend(problems)
+            project.problems.extend(problems if project.checks(path) else [])
             if indication:
                 project.indications[indication.id] = indication
 
@@ -97,7 +116,9 @@ def _load_content(project: Project) -> None:
 def _load_cases(project: Project) -> None:
     folder = project.paths.root / project.paths.cases
     paths = case_paths(folder) if folder.is_dir() else []
-    if not paths:
+    if project.only is not None:
+        paths = [p for p in paths if project.checks(p)]
+    elif not paths:
         project.problems.append(
             Problem(project.paths.cases, 1, 1, Severity.error, "", "no case files (*.yaml) found; a site needs at least one case")
         )
@@ -117,15 +138,17 @@ def _load_cases(project: Project) -> None:
         if case.indication not in project.indications:
             known = ", ".join(sorted(project.indications)) or "none declared in content/indications/"
             pos = loaded.located.position(("indication",))
+            hint = suggest(case.indication, sorted(project.indications)) or "declare a new one with 'site-builder new-indication'"
             project.problems.append(
-                Problem(display, *pos, Severity.error, "indication", f"unknown indication '{case.indication}' (known: {known})")
+                Problem(display, *pos, Severity.error, "indication", with_hint(f"unknown indication '{case.indication}' (known: {known})", hint))
             )
         _check_locators(project, loaded)
         project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
         project.problems.extend(check_images(loaded, project.paths.root))
         project.cases[case.id] = case
         project.case_files[case.id] = loaded
-    _check_published(project, folder, paths)
+    if project.only is None:
+        _check_published(project, folder, paths)
 
 
 REGISTRY = "published-ids.txt"
@@ -190,9 +213,13 @@ def _check_text(project: Project, text: str, display: str, field_name: str, at: 
     for citation in citations:
         for key in citation.keys:
             if key not in project.references:
-                project.problems.append(
-                    Problem(display, *position(citation.start), Severity.error, field_name, f"unknown citation key '{key}' (not in references.bib)")
-                )
+                project.problems.append(Problem(display, *position(citation.start), Severity.error, field_name, _unknown_key(project, key)))
+
+
+def _unknown_key(project: Project, key: str) -> str:
+    """An unknown citation key, with the nearest keys of the bibliography."""
+    hint = suggest(key, sorted(project.references)) or f"add the source's BibTeX entry to {project.paths.bibliography} first"
+    return with_hint(f"unknown citation key '{key}' (not in {project.paths.bibliography})", hint)
 
 
 def _check_citations(project: Project) -> None:
@@ -205,16 +232,17 @@ def _check_citations(project: Project) -> None:
         key = loaded.case.source.citation
         if key not in project.references:
             pos = located.position(("source", "citation"))
-            project.problems.append(
-                Problem(loaded.display, *pos, Severity.error, "source.citation", f"unknown citation key '{key}' (not in references.bib)")
-            )
+            project.problems.append(Problem(loaded.display, *pos, Severity.error, "source.citation", _unknown_key(project, key)))
     for page in project.pages.values():
-        _check_text(project, page.body, page.display, "body", (page.body_line, 1), in_body=True)
+        if project.checks(project.paths.root / project.paths.content / page.path):
+            _check_text(project, page.body, page.display, "body", (page.body_line, 1), in_body=True)
     for indication in project.indications.values():
+        if not project.checks(project.paths.root / project.paths.content / indication.path):
+            continue
         for i, key in enumerate(indication.literature):
             if key not in project.references:
                 page = project.pages[indication.path]
                 pos = page.located.position(("literature", i)) if page.located else (1, 1)
                 project.problems.append(
-                    Problem(page.display, pos[0] + 1, pos[1], Severity.error, f"front matter.literature[{i}]", f"unknown citation key '{key}'")
+                    Problem(page.display, pos[0] + 1, pos[1], Severity.error, f"front matter.literature[{i}]", _unknown_key(project, key))
                 )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .config import plugin_config, resolve
 from .project import ProjectPaths
-from .site import SiteOptions
+
+if TYPE_CHECKING:
+    from .site import SiteOptions
 
 PLUGIN_NAME = "site-builder"
 
@@ -35,6 +37,14 @@ def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
         if isinstance(entry, dict) and PLUGIN_NAME in entry:
             return dict(entry[PLUGIN_NAME] or {})
     return {}
+
+
+def project_paths(root: Path) -> ProjectPaths:
+    """Only the input paths of the project at root (what validation needs); raises ValueError when the options are invalid."""
+    config_path = root / "mkdocs.yml"
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    options = plugin_config(plugin_options(config), str(config_path))
+    return ProjectPaths(root, options.cases, options.bibliography, config.get("docs_dir", ProjectPaths.content))
 
 
 def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:

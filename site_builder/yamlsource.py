@@ -11,6 +11,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .explain import explain_yaml
+
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
 
@@ -20,11 +22,20 @@ Path = tuple[str | int, ...]
 class YamlError(Exception):
     """A YAML document that cannot be loaded; carries a 1-based position."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1):
+    def __init__(self, message: str, line: int = 1, column: int = 1, field: str = ""):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.field = field
+
+
+def format_field(path: tuple[str | int, ...]) -> str:
+    """Render a location like ('outcomes', 0, 'description') as outcomes[0].description."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
 
 
 @dataclass
@@ -96,7 +107,10 @@ def loads(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+        context = exc.context_mark or mark
+        cline, ccol = (context.line + 1, context.column + 1) if context else (line, col)
+        found = explain_yaml(text, exc.problem or "", exc.context or "", line, col, cline, ccol)
+        raise YamlError(found.message, found.line, found.column, found.field) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -105,7 +119,7 @@ def loads(text: str) -> Located:
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {' '.join(str(exc).split())}") from None
     if node is None:
-        raise YamlError("the file is empty")
+        raise YamlError("the file is empty. Start from the template: run 'site-builder new-case'")
     located = Located(None)
     located.data = _build(node, (), located, SafeConstructor())
     return located
@@ -131,18 +145,27 @@ def _build(node: Node, path: Path, located: Located, constructor: SafeConstructo
             if not isinstance(key, int) and not KEY_RE.match(key):
                 raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
             if key in result:
-                raise YamlError(f"duplicate key '{key}'", *_mark(key_node))
+                first = located.keys[path + (key,)][0]
+                raise YamlError(f"duplicate key '{key}' (first given on line {first}). Keep one of them", *_mark(key_node), format_field(path + (key,)))
             located.keys[path + (key,)] = _mark(key_node)
             result[key] = _build(value_node, path + (key,), located, constructor)
         return result
     if isinstance(node, SequenceNode):
         return [_build(item, path + (i,), located, constructor) for i, item in enumerate(node.value)]
-    return _scalar(node, constructor)
+    try:
+        return _scalar(node, constructor)
+    except YamlError as exc:
+        exc.field = exc.field or format_field(path)
+        raise
 
 
 def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
     try:
         return constructor.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        if node.tag.startswith("!"):
+            raise YamlError(f"the YAML tag '{node.tag}' is not allowed. Write the value itself; text that starts with '!' goes in quotes", *_mark(node)) from None
+        raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
     except yaml.MarkedYAMLError as exc:
         raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
     except (ValueError, OverflowError) as exc:

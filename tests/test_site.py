@@ -304,3 +304,12 @@ def test_search_index_leaves_out_repeated_and_secondary_sections(built: Path) ->
             continue
         expected = {f"cases/{case_id}/", f"cases/{case_id}/#summary-for-patients"} | ({f"cases/{case_id}/#learning-points"} if case.learning_points else set())
         assert expected <= set(locations), case_id
+
+
+def test_plugin_option_defaults_are_the_renderer_defaults() -> None:
+    from site_builder.config import plugin_config
+    from site_builder.site import SiteOptions
+
+    options = plugin_config({})
+    for name in ("style", "evidence_page", "disclaimer_page"):
+        assert options[name] == getattr(SiteOptions, name), name
