@@ -7,8 +7,8 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model as bibmodel
-from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 
+from . import latex
 from .markup import strip_controls
 from .model import Name, Problem, Reference, Severity
 from .yamlsource import YamlError, decode
@@ -34,28 +34,101 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
 MAX_BIB_BYTES = 64 * 1024 * 1024  # a registry of 10,000 cases cites thousands of works
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 NAME_FIELDS = ("author", "editor")
+VERBATIM_FIELDS = ("url", "doi", "urldate", "date", "eprint", "isbn", "issn", "pmid", "pmcid")  # not LaTeX
 
 
-LATEX_RE = re.compile(r"[\\{}$~%&^_#]|--|''|``")
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """Split at a separator outside braces."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and text.startswith(separator, i) and (i == 0 or text[i - 1] != "\\"):
+            parts.append(text[start:i])
+            start = i + len(separator)
+    parts.append(text[start:])
+    return parts
 
 
-class _LatexDecoding(LatexDecodingMiddleware):
-    """LaTeX decoding only where a value holds LaTeX: pylatexenc is slow, and most values are plain text."""
+def _words(text: str) -> list[str]:
+    """Whitespace-separated words outside braces."""
+    words, depth, current = [], 0, []
+    for char in text:
+        if char.isspace() and depth == 0:
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
 
-    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
-        if not LATEX_RE.search(python_string):
-            return python_string, ""
-        return super()._transform_python_value_string(python_string)
+
+def _capitalised(word: str) -> bool:
+    """biblatex's test for a name word: its first letter (after digits) is upper case; braces count as capitals."""
+    text = latex.decode(word)
+    for char in text:
+        if char.isdigit():
+            continue
+        return char.isupper() or not char.isalpha() or word.startswith("{")
+    return True
 
 
-def _names(value: object) -> tuple[Name, ...]:
-    if not isinstance(value, list):
-        return ()
-    names = []
-    for part in value:
-        if hasattr(part, "last"):
-            names.append(Name(*(strip_controls(" ".join(words)) for words in (part.last, part.first, part.von, part.jr))))
-    return tuple(names)
+def _spaced_initials(text: str) -> str:
+    """'J.G.' -> 'J. G.', as pandoc reads given names."""
+    return re.sub(r"(?<=\b[A-Z]\.)(?=[A-Z]\b)", " ", text)
+
+
+def split_name(raw: str) -> Name:
+    """One BibTeX name as biblatex (and pandoc) reads it: {Braced} is a literal name, 'others' is et al."""
+    raw = " ".join(raw.split())
+    if raw == "others":
+        return Name("others")
+    if raw.startswith("{") and _group_is_whole(raw):
+        return Name(strip_controls(latex.decode(raw[1:-1])), literal=True)
+    parts = [_words(p) for p in _top_level_split(raw, ",")]
+    if len(parts) == 1:
+        words = parts[0]
+        caps = 0
+        while caps < len(words) and _capitalised(words[caps]):
+            caps += 1
+        if caps == len(words):
+            first, vonlast, jr = words[:-1], words[-1:], []
+        else:
+            first, vonlast, jr = words[:caps], words[caps:], []
+    elif len(parts) == 2:
+        vonlast, first, jr = parts[0], parts[1], []
+    else:
+        vonlast, jr, first = parts[0], parts[1], parts[2]
+    lower = 0
+    while lower < len(vonlast) and not _capitalised(vonlast[lower]):
+        lower += 1
+    if lower == len(vonlast) and vonlast:
+        von, last = vonlast[:-1], vonlast[-1:]
+    else:
+        von, last = vonlast[:lower], vonlast[lower:]
+
+    def text(words: list[str]) -> str:
+        return strip_controls(" ".join(latex.decode(w) for w in words))
+
+    return Name(text(last), _spaced_initials(text(first)), text(von), text(jr))
+
+
+def _group_is_whole(raw: str) -> bool:
+    depth = 0
+    for i, char in enumerate(raw):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return i == len(raw) - 1
+    return False
+
+
+def _names(raw: str) -> tuple[Name, ...]:
+    return tuple(split_name(n) for n in _top_level_split(" ".join(raw.split()), " and ") if n.strip())
 
 
 def _problem(path: str, line: int, field: str, message: str, severity: Severity = Severity.error) -> Problem:
@@ -78,9 +151,7 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
     """Parse BibTeX text; every failed block, duplicate key or missing field is a Problem."""
     problems: list[Problem] = []
     try:
-        library = bibtexparser.parse_string(
-            text, append_middleware=[_LatexDecoding(), SeparateCoAuthors(), SplitNameParts()]
-        )
+        library = bibtexparser.parse_string(text)
     except Exception as exc:  # bibtexparser raises bare exceptions on some inputs
         return {}, [_problem(shown, 1, "", f"bibliography could not be parsed: {exc}")]
     for block in library.failed_blocks:
@@ -97,13 +168,17 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
         line = (entry.start_line or 0) + 1
         entry_type = entry.entry_type.lower()
         fields: dict[str, str] = {}
+        raw: dict[str, str] = {}
         people: dict[str, tuple[Name, ...]] = {}
         for fld in entry.fields:
             name = fld.key.lower()
+            raw[name] = " ".join(str(fld.value).split())
             if name in NAME_FIELDS:
-                people[name] = _names(fld.value)
+                people[name] = _names(raw[name])
+            elif name in VERBATIM_FIELDS:  # LaTeX's escaped specials (\% \& \# \_) are what the author meant
+                fields[name] = strip_controls(re.sub(r"\\([%&#_$~])", r"\1", raw[name]))
             else:
-                fields[name] = " ".join(strip_controls(str(fld.value)).split())
+                fields[name] = " ".join(strip_controls(latex.decode(raw[name])).split())
         for requirement in REQUIRED.get(entry_type, ()):
             options = requirement if isinstance(requirement, tuple) else (requirement,)
             if not any(fields.get(o) or people.get(o) for o in options):
@@ -125,5 +200,6 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
             editors=people.get("editor", ()),
             path=shown,
             line=line,
+            raw=raw,
         )
     return references, problems

