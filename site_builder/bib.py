@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -30,9 +31,27 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "misc": ("title",),
     "online": ("title", "url"),
     "unpublished": ("author", "title", "note"),
+    # biblatex types that pandoc reads
+    "thesis": ("author", "title", ("institution", "school"), "year"),
+    "periodical": ("title",),
+    "collection": ("title",),
+    "proceedings": ("title",),
+    "inreference": ("title",),
+    "dataset": ("title",),
+    "software": ("title",),
+    "patent": ("title",),
 }
 MAX_BIB_BYTES = 64 * 1024 * 1024  # a registry of 10,000 cases cites thousands of works
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+YEAR_RE = re.compile(r"^\d{4}$")
+MONTH_RE = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|0?[1-9]|1[0-2])$", re.IGNORECASE)
+# Field names that, followed by '=', inside another field's value mean a missing comma or quote.
+FIELD_NAMES = (
+    "author editor title subtitle booktitle journal journaltitle year date month volume number issue pages publisher "
+    "institution school organization address location edition series chapter doi url urldate note howpublished isbn issn "
+    "pmid pmcid keywords abstract langid pubstate type eprint eprinttype"
+).split()
+SWALLOWED_RE = re.compile(r"(?:^|[\s}\"])(" + "|".join(FIELD_NAMES) + r")\s*=", re.IGNORECASE)
 NAME_FIELDS = ("author", "editor")
 VERBATIM_FIELDS = ("url", "doi", "urldate", "date", "eprint", "isbn", "issn", "pmid", "pmcid")  # not LaTeX
 
@@ -131,8 +150,84 @@ def _names(raw: str) -> tuple[Name, ...]:
     return tuple(split_name(n) for n in _top_level_split(" ".join(raw.split()), " and ") if n.strip())
 
 
-def _problem(path: str, line: int, field: str, message: str, severity: Severity = Severity.error) -> Problem:
-    return Problem(path, line, 1, severity, field, message)
+def _problem(path: str, line: int, field: str, message: str, severity: Severity = Severity.error, column: int = 1) -> Problem:
+    return Problem(path, line, column, severity, field, message)
+
+
+class _Locator:
+    """Line and column (1-based) of offsets in the text, and of a pattern searched from a line on."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def find(self, line0: int, pattern: str) -> tuple[int, int]:
+        """Where pattern first occurs from 0-based line0 on; the start of that line when it does not."""
+        start = self.starts[min(max(line0, 0), len(self.starts) - 1)]
+        match = re.compile(pattern, re.IGNORECASE).search(self.text, start)
+        return self.at(match.start()) if match else (line0 + 1, 1)
+
+
+ENTRY_START = re.compile(r"@[A-Za-z]+\s*\{")
+LINE_FIELD = re.compile(r"[ \t]*([A-Za-z][\w-]*)[ \t]*=")
+FIELD_START = re.compile(r"\s*,?\s*([A-Za-z][\w-]*)\s*=")
+
+
+def _structure_problems(text: str, where: _Locator, shown: str) -> list[Problem]:
+    """Unbalanced braces and fields outside any entry, which bibtexparser either reports vaguely or not at all."""
+    problems: list[Problem] = []
+    opened: list[int] = []
+    in_entry = False
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "%" and not opened:
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if char == "@" and (not opened or not text[text.rfind("\n", 0, i) + 1 : i].strip()):
+            match = ENTRY_START.match(text, i)
+            if match and opened and in_entry:
+                line, column = where.at(opened[-1])
+                problems.append(_problem(shown, line, "", "'{' is never closed: the entry runs into the next one", column=column))
+                opened = []
+            if match and not opened:
+                in_entry = True
+                opened.append(match.end() - 1)
+                i = match.end()
+                continue
+        if char == "\n" and in_entry and len(opened) > 1 and (field := LINE_FIELD.match(text, i + 1)):
+            line, column = where.at(opened[-1])
+            problems.append(_problem(shown, line, "", f"'{{' is not closed before field '{field.group(1)}' starts", column=column))
+            del opened[1:]  # read on as if the value had been closed
+        elif char == "{":
+            opened.append(i)
+        elif char == "}":
+            if not opened:
+                line, column = where.at(i)
+                problems.append(_problem(shown, line, "", "'}' without a matching '{'", column=column))
+            else:
+                opened.pop()
+                if not opened and in_entry:
+                    in_entry = False
+                    stray = FIELD_START.match(text, i + 1)
+                    if stray:
+                        line, column = where.at(stray.start(1))
+                        problems.append(
+                            _problem(shown, line, stray.group(1), "field is outside any entry: a '}' before it closes the entry too early", column=column)
+                        )
+        i += 1
+    if opened and in_entry:
+        line, column = where.at(opened[-1])
+        problems.append(_problem(shown, line, "", "'{' is never closed before the end of the file", column=column))
+    return problems
 
 
 def load_bibliography(path: Path, display: str | None = None) -> tuple[dict[str, Reference], list[Problem]]:
@@ -149,18 +244,25 @@ def load_bibliography(path: Path, display: str | None = None) -> tuple[dict[str,
 
 def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], list[Problem]]:
     """Parse BibTeX text; every failed block, duplicate key or missing field is a Problem."""
-    problems: list[Problem] = []
+    where = _Locator(text)
+    problems = _structure_problems(text, where, shown)
     try:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # bibtexparser raises bare exceptions on some inputs
-        return {}, [_problem(shown, 1, "", f"bibliography could not be parsed: {exc}")]
+        return {}, problems or [_problem(shown, 1, "", f"bibliography could not be parsed: {exc}")]
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
             problems.append(_problem(shown, line, block.key, f"duplicate citation key '{block.key}'"))
         elif isinstance(block, bibmodel.DuplicateFieldKeyBlock):
-            problems.append(_problem(shown, line, getattr(block, "key", ""), f"duplicate field: {block.error}"))
-        else:
+            entry = block.ignore_error_block
+            seen: set[str] = set()
+            for fld in entry.fields:
+                if fld.key.lower() in seen:
+                    at = where.find(fld.start_line or 0, rf"\b{re.escape(fld.key)}\s*=")
+                    problems.append(_problem(shown, at[0], f"{entry.key}.{fld.key.lower()}", "duplicate field: the entry sets it twice", column=at[1]))
+                seen.add(fld.key.lower())
+        elif not problems:  # a brace problem found above is the cause; bibtexparser's message would only repeat it
             first = (block.raw or "").strip().splitlines()[0][:60] if block.raw else ""
             problems.append(_problem(shown, line, "", f"BibTeX block could not be parsed: '{first}'"))
     references: dict[str, Reference] = {}
@@ -172,6 +274,11 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
         people: dict[str, tuple[Name, ...]] = {}
         for fld in entry.fields:
             name = fld.key.lower()
+            if name not in VERBATIM_FIELDS and (swallowed := SWALLOWED_RE.search(str(fld.value))):
+                at = where.find((fld.start_line or 0) + str(fld.value)[: swallowed.start(1)].count("\n"), rf"\b{swallowed.group(1)}\s*=")
+                problems.append(
+                    _problem(shown, at[0], f"{entry.key}.{name}", f"the value runs into field '{swallowed.group(1)}': is a comma missing before it?", column=at[1])
+                )
             raw[name] = " ".join(str(fld.value).split())
             if name in NAME_FIELDS:
                 people[name] = _names(raw[name])
@@ -186,12 +293,22 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
                     _problem(shown, line, f"{entry.key}.{options[0]}", f"@{entry_type} needs field '{' or '.join(options)}'")
                 )
         if entry_type not in REQUIRED:
-            problems.append(_problem(shown, line, entry.key, f"unknown entry type '@{entry_type}'", Severity.warning))
+            known = ", ".join(f"@{t}" for t in sorted(REQUIRED))
+            problems.append(_problem(shown, line, entry.key, f"unknown entry type '@{entry_type}' (known types: {known})"))
+
+        def located(field: str, message: str, severity: Severity = Severity.error) -> Problem:
+            at = where.find(line - 1, rf"\b{field}\s*=")
+            return _problem(shown, at[0], f"{entry.key}.{field}", message, severity, column=at[1])
+
         doi = fields.get("doi", "")
         if doi and not DOI_RE.match(doi):
-            problems.append(
-                _problem(shown, line, f"{entry.key}.doi", f"'{doi}' is not a DOI (expected '10.NNNN/...' without a URL prefix)")
-            )
+            problems.append(located("doi", f"'{doi}' is not a DOI (expected '10.NNNN/...' without a URL prefix)"))
+        year = fields.get("year", "")
+        if year and not YEAR_RE.match(year):
+            problems.append(located("year", f"'{year}' is not a year (four digits; a state such as 'forthcoming' goes in pubstate)"))
+        month = raw.get("month", "")
+        if month and not MONTH_RE.match(month):
+            problems.append(located("month", f"'{month}' is not a month: write jan ... dec or 1 ... 12 (pandoc and biblatex ignore it)", Severity.warning))
         references[entry.key] = Reference(
             key=entry.key,
             entry_type=entry_type,

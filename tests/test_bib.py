@@ -30,9 +30,64 @@ def test_preprint_is_recognised() -> None:
     assert [refs[k].is_preprint for k in "abc"] == [True, True, False]
 
 
-def test_unknown_entry_type_is_a_warning() -> None:
-    _, problems = parse_bibliography("@thing{a, title={T}}", "x.bib")
-    assert [(p.severity, p.field) for p in problems] == [(Severity.warning, "a")]
+GOOD = "@article{ok,\n  author = {Doe, Jane},\n  title = {Fine},\n  journal = {J},\n  year = {2020},\n}\n"
+
+
+def errors(text: str) -> list[tuple[int, int, str, str]]:
+    """(line, column, field, message) of each error found in a bibliography made of GOOD and the text."""
+    _, problems = parse_bibliography(GOOD + text, "refs.bib")
+    return [(p.line, p.column, p.field, p.message) for p in problems if p.severity == Severity.error]
+
+
+# Each BibTeX mistake is an error with the line and column where it is, whatever else the file holds.
+def test_missing_comma_between_fields() -> None:
+    for value in ("{17}", '"17"', "17"):
+        found = errors(f"@article{{a,\n  author = {{Doe, J}},\n  title = {{T}},\n  journal = {{J}},\n  volume = {value}\n  number = {{7}},\n  year = {{2020}},\n}}\n")
+        assert [(line, column, field) for line, column, field, _ in found] == [(12, 3, "a.volume")], value
+        assert "comma missing before it" in found[0][3] and "'number'" in found[0][3]
+
+
+def test_value_that_swallows_another_field() -> None:
+    found = errors('@article{a,\n  author = {Doe, J},\n  title = {T},\n  journal = {J},\n  volume = "17 number = 7",\n  year = {2020},\n}\n')
+    assert [(line, column, field) for line, column, field, _ in found] == [(11, 16, "a.volume")]
+
+
+def test_unbalanced_brace_never_closed() -> None:
+    found = errors("@article{a,\n  author = {Doe, J},\n  title = {T {x},\n  year = {2020},\n}\n" + GOOD.replace("ok", "ok2"))
+    assert found[0][:2] == (9, 11) and "not closed before field 'year'" in found[0][3]
+    assert len(found) == 1  # bibtexparser's own message about the same block is not repeated
+
+
+def test_unbalanced_brace_closes_entry_early() -> None:
+    found = errors("@article{a,\n  author = {Doe, J},\n  title = {T x}},\n  journal = {J},\n  year = {2020},\n}\n")
+    assert (10, 3, "journal") in [(line, column, field) for line, column, field, _ in found]
+    assert any(message.startswith("'}' without a matching '{'") for *_, message in found)
+
+
+def test_duplicate_field() -> None:
+    found = errors("@article{a,\n  author = {Doe, J},\n  title = {T},\n  journal = {J},\n  title = {U},\n  year = {2020},\n}\n")
+    assert [(line, column, field) for line, column, field, _ in found] == [(11, 3, "a.title")]
+
+
+def test_unknown_entry_type() -> None:
+    found = errors("@artcle{a,\n  title = {T},\n}\n")
+    assert [(line, field) for line, _, field, _ in found] == [(7, "a")]
+    assert "unknown entry type '@artcle'" in found[0][3] and "@article" in found[0][3]
+
+
+def test_malformed_doi_and_year() -> None:
+    found = errors("@article{a,\n  author = {Doe, J},\n  title = {T},\n  journal = {J},\n  year = {20l9},\n  doi = {https://doi.org/10.1/x},\n}\n")
+    assert sorted((line, column, field) for line, column, field, _ in found) == [(11, 3, "a.year"), (12, 3, "a.doi")]
+
+
+def test_month_that_pandoc_ignores_is_a_warning() -> None:
+    _, problems = parse_bibliography(GOOD.replace("year = {2020}", "year = {2020},\n  month = {Sept}"), "x.bib")
+    assert [(p.severity, p.field, p.line) for p in problems] == [(Severity.warning, "ok.month", 6)]
+    assert parse_bibliography(GOOD.replace("year = {2020}", "year = {2020},\n  month = sep"), "x.bib")[1] == []
+
+
+def test_good_file_has_no_problems() -> None:
+    assert errors("") == []
 
 
 def test_lines_are_one_based() -> None:

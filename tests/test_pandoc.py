@@ -69,7 +69,7 @@ def styles(tmp_path_factory) -> dict[str, Path]:
 def compare(bib: Path, style: str, csl: Path) -> tuple[int, int, dict[str, list[str]], list[str]]:
     """(identical, total, {known difference: keys}, [unexplained differences]) for one file in one style."""
     refs, problems = load_bibliography(bib)
-    assert problems == [], [str(p) for p in problems]
+    assert [p for p in problems if p.severity == "error"] == [], [str(p) for p in problems]
     formatter = Formatter(style)
     ours = {k: oracle.normalise(v.text) for k, v in formatter.format(refs.values()).items()}
     theirs = oracle.format_bib(bib, csl)

@@ -43,10 +43,10 @@ BAD_INPUTS = {
     "malformed citation span": (CASE, "[@doe2020sample].\ndiagnosis", "[@doe2020sample.\ndiagnosis", CASE, 15, 15, "presentation", "malformed or unterminated citation"),
     "two key outcomes": (CASE, "    key: true", "    key: true\n  - description: Second.\n    assessed_by: patient\n    key: true", CASE, None, None, "outcomes", "at most one outcome"),
     "timeline needs day or week": (CASE, "    - week: 6\n", "    - month: 6\n", CASE, None, None, "timeline.events[1].month", "unknown field 'month'"),
-    "broken bibtex": ("references.bib", "  volume = {1},", "  volume = {1,", "references.bib", 1, 1, "-", "could not be parsed"),
+    "broken bibtex": ("references.bib", "  volume = {1},", "  volume = {1,", "references.bib", 6, 12, "-", "is not closed before field 'pages'"),
     "duplicate bibtex key": ("references.bib", "@article{roe2023preprint,", "@article{doe2020sample,", "references.bib", 11, 1, "doe2020sample", "duplicate citation key"),
     "bibtex missing field": ("references.bib", "  journal = {Journal of Samples},\n", "", "references.bib", 1, 1, "doe2020sample.journal", "needs field 'journal'"),
-    "bibtex bad doi": ("references.bib", "doi = {10.1234/sample.2020.1}", "doi = {https://doi.org/10.1234/x}", "references.bib", 1, 1, "doe2020sample.doi", "is not a DOI"),
+    "bibtex bad doi": ("references.bib", "doi = {10.1234/sample.2020.1}", "doi = {https://doi.org/10.1234/x}", "references.bib", 8, 3, "doe2020sample.doi", "is not a DOI"),
     "unknown key in page": ("content/index.md", "[@roe2023preprint]", "[@ghost2001]", "content/index.md", 7, 29, "body", "unknown citation key 'ghost2001'"),
     "malformed span in page": ("content/index.md", "[@roe2023preprint]", "[@roe2023preprint", "content/index.md", 7, 29, "body", "unterminated"),
 }
