@@ -146,6 +146,8 @@ def site_size(site: Path, case_ids: set[str]) -> SiteSize:
             elif rel_dir == "references" and name == "index.html":
                 size.references_page = n
     index = site / "search" / "search_index.json"
+    if not index.is_file():
+        index = site / "search.json"  # Zensical's
     if index.is_file():
         data = index.read_bytes()
         size.search_index = len(data)

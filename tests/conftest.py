@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import itertools
 import os
 import re
 import shutil
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +16,7 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from site_builder.model import Case, FactGroup
+from benchmarks.browser import serve  # noqa: F401 - the fixtures' and tests' local web server
 from sitecheck import mkdocs_build
 
 ROOTS = Path(__file__).parent / "roots"
@@ -120,31 +116,6 @@ def build_with_fixed_dates(config: Path, site: Path) -> Path:
 def repo_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per session."""
     return build_with_fixed_dates(PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("repo-site") / "site")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # the browser left before the file was sent
-            super().handle_error(request, client_address)
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a built site on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    with _Server(("127.0.0.1", 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{server.server_address[1]}/"
-        finally:
-            server.shutdown()
-            thread.join()
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,22 @@
-"""The benchmark harness runs end to end on a tiny corpus (no timing is asserted: figures belong in the report)."""
+"""The benchmark harness runs end to end at 100 records (no timing is asserted: figures belong in the report)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from benchmarks.run import main
 
 
-def test_harness_smoke_run_completes(tmp_path: Path) -> None:
-    assert main(["--smoke", "--workdir", str(tmp_path), "--no-report"]) == 0
+def test_harness_smoke_run_measures_every_stage_at_100_records(tmp_path: Path) -> None:
+    assert main(["--smoke", "--workdir", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    (run,) = results["runs"]
+    assert run["n"] == 100 and run["corpus"]["after"]["cases"] == 100
+    for stage in ("after/validate", "after/build", "after/generate", "after/mkdocs-plain"):
+        assert run["stages"][stage]["returncode"] == 0
+        assert run["stages"][stage]["peak_mb"] > 0
+    # the plugin build and the plain build of the generated tree write the same pages
+    assert run["sizes"]["after"]["html_pages"] == run["sizes"]["mkdocs-plain"]["html_pages"] > 100
+    report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
+    assert "plugin build / plain MkDocs build of the same generated pages, 100 records" in report
