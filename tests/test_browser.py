@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.browser import LAYOUT_JS
 from conftest import REPO, loaded_project, open_page, serve
 from sitecheck import html_pages
 
@@ -156,6 +157,52 @@ def test_screenshots_at_desktop_and_mobile_widths(chromium, site_url: str, kind:
         shot = SCREENSHOTS / f"{kind}-{size}.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_no_request_leaves_the_site_and_nothing_is_wider_than_the_screen(chromium, site_url: str, kind: str, size: str) -> None:  # noqa: ANN001
+    """Light pages (issue 14): no third-party host hears of a visit (fonts, scripts, anything), and at 390 px and
+    1280 px no element reaches past the viewport; a table wider than its box is a row of cards or scrolls inside
+    its own box under a visible cue."""
+    width, height = SIZES[size]
+    page = open_page(chromium, site_url, width, height)
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(site_url) or request.url.startswith("data:") else outside.append(request.url))
+    try:
+        page.goto(PAGE_KINDS[kind])
+        page.wait_for_load_state("networkidle")
+        assert outside == []
+        layout = page.evaluate(LAYOUT_JS)
+        assert not layout["page_scrolls"], layout
+        assert layout["wide"] == [], layout
+        assert layout["tables_scrolling"] == layout["tables_scrolling_with_cue"], layout
+        if kind == "indication":  # the evidence table shows every column at desktop width, without a scroll
+            assert layout["tables"] >= 1 and layout["tables_scrolling"] == 0, layout
+        for table in page.locator("article table").all():
+            columns = table.locator("thead th").count()
+            if size == "mobile" and columns >= 4:  # a row per card, each value under its column's name
+                assert table.evaluate("t => getComputedStyle(t.querySelector('tbody tr')).display") == "block"
+                cell = table.locator("tbody td").nth(1)
+                assert cell.evaluate("c => getComputedStyle(c, '::before').content").strip('"') == table.locator("thead th").nth(1).inner_text().strip()
+    finally:
+        page.context.close()
+
+
+def test_a_table_wider_than_its_box_gets_a_visible_cue(chromium, site_url: str) -> None:  # noqa: ANN001
+    """A table that cannot fit (here: made wide on purpose) scrolls inside its box, and the cue says so."""
+    page = open_page(chromium, site_url, 1280, 900)
+    try:
+        page.goto(CASE)
+        page.wait_for_load_state("networkidle")
+        page.evaluate("document.querySelector('article table').style.minWidth = '3000px'; window.dispatchEvent(new Event('resize'))")
+        cue = page.locator(".sb-scroll-cue").first
+        expect(cue).to_be_visible()
+        assert "Scroll sideways" in cue.inner_text()
+        assert page.locator("article .md-typeset__scrollwrap[data-sb-scroll-cue]").count() == 1
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     finally:
         page.context.close()

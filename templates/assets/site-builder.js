@@ -1,16 +1,82 @@
-/* site_builder: make the case and evidence tables sortable (tablesort, MIT), on every page load. */
+/* site_builder: sortable tables (tablesort, MIT, loaded only on pages that have a table) and a visible cue on
+   tables wider than their box, which scroll sideways inside it. */
 (function () {
-  function init() {
-    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
-      dialog.setAttribute("aria-label", "Search");  /* axe-core: a dialog needs an accessible name */
-    });
-    document.querySelectorAll("article table:not([class])").forEach(function (table) {
+  var here = document.currentScript && document.currentScript.src;
+  var tablesort = null;
+
+  function loadTablesort(done) {
+    if (window.Tablesort) return done();
+    if (!tablesort) {
+      tablesort = [];
+      var script = document.createElement("script");
+      script.src = new URL("tablesort.min.js", here || document.baseURI).href;
+      script.onload = function () { tablesort.forEach(function (fn) { fn(); }); };
+      document.head.appendChild(script);
+    }
+    tablesort.push(done);
+  }
+
+  function sortable(tables) {
+    tables.forEach(function (table) {
       if (!table.dataset.sbSortable && window.Tablesort) {
         table.dataset.sbSortable = "true";
         new window.Tablesort(table);
       }
     });
   }
+
+  function cues() {
+    document.querySelectorAll("article .md-typeset__scrollwrap").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      if (wide && !box.hasAttribute("data-sb-scroll-cue")) {
+        box.setAttribute("data-sb-scroll-cue", "");
+        box.setAttribute("tabindex", "0");  /* keyboard users can scroll it too */
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", "Table, scrolls sideways");
+        var cue = document.createElement("p");
+        cue.className = "sb-scroll-cue";
+        cue.textContent = "Scroll sideways to see every column \u2192";
+        box.parentNode.insertBefore(cue, box);
+      } else if (!wide && box.hasAttribute("data-sb-scroll-cue")) {
+        box.removeAttribute("data-sb-scroll-cue");
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        var previous = box.previousElementSibling;
+        if (previous && previous.className === "sb-scroll-cue") previous.remove();
+      }
+    });
+  }
+
+  /* Tables of four columns or more become one card per row on narrow screens (site-builder.css): each cell
+     carries its column's heading as a label. */
+  function cards(tables) {
+    tables.forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
+      if (heads.length < 4 || table.hasAttribute("data-sb-cards")) return;
+      table.setAttribute("data-sb-cards", "");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i]) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "Search");  /* axe-core: a dialog needs an accessible name */
+    });
+    var tables = document.querySelectorAll("article table:not([class])");
+    cards(tables);
+    if (tables.length) loadTablesort(function () { sortable(tables); });
+    cues();
+  }
+  var pending = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(cues, 150);
+  });
   if (window.document$ && window.document$.subscribe) {
     window.document$.subscribe(init);
   } else {
