@@ -260,7 +260,7 @@ class Harness:
         from .serve import measure_serve
 
         self.say(f"{row['label']}: {version}/serve (edit {case_id}) ...")
-        result = measure_serve(project, case_id, row["n"], self.work / "logs" / f"{row['label']}-{version}-serve.log", self.env(version), edits=2)
+        result = measure_serve(project, case_id, row["n"], self.work / "logs" / f"{row['label']}-{version}-serve.log", self.env(version), edits=self.args.serve_edits)
         row["extra"][f"{version}/serve"] = result.to_json()
         self.say(f"{row['label']}: {version}/serve {result.to_json()}")
         self.save()
@@ -307,6 +307,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements (page weight, search payload, layout)")
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to time save → reload in `mkdocs serve` (0: never)")
+    parser.add_argument("--serve-edits", type=int, default=2, help="saves of one case file in the serve measurement")
     parser.add_argument("--quality-at", type=int, nargs="*", default=[1000, 10000], help="N at which to compare search results on 20 queries")
     parser.add_argument("--query", default="melasma", help="the query of the first-search measurement")
     parser.add_argument("--seed", type=int, default=7)
