@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +18,9 @@ from .project import ProjectPaths
 if TYPE_CHECKING:
     from .site import SiteOptions
 
+# Not a child of the 'mkdocs' logger: a placeholder site_url is reported without failing `mkdocs build --strict`,
+# since the repository cannot know the address it will be deployed at.
+log = logging.getLogger("site_builder")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -72,13 +76,16 @@ def plugin_config(options: Mapping[str, Any], config_file: str | None = None) ->
 
 def resolve(options: SiteBuilderConfig, root: Path, docs_dir: str, site_name: str, site_url: str) -> tuple[ProjectPaths, SiteOptions]:
     """The project paths and render options the plugin options stand for."""
-    from .metadata import SiteMeta
+    from .metadata import SiteMeta, public_site_url
     from .site import SiteOptions
 
     paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir)
+    url, warning = public_site_url(site_url)
+    if warning:
+        log.warning(f"site-builder: {warning}")
     meta = SiteMeta(
         name=site_name,
-        url=site_url or "",
+        url=url,
         publisher=options.publisher,
         licence=options.licence,
         version=options.version,

@@ -271,7 +271,7 @@ def _http_url(url: str) -> str | None:
 
 def _link(body: str, href: str, label: str) -> str:
     """Turn the printed label into a link, or append the link when the style did not print it."""
-    start = f'<a href="{html.escape(href, quote=True)}">'
+    start = f'<a href="{html.escape(href, quote=True)}" class="sb-url">'  # the text shows the address: printed once
     shown = html.escape(label, quote=False)
     head, found, tail = body.rpartition(shown)
     if found:

@@ -10,7 +10,9 @@ import nh3
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "i", "b", "code", "sup", "sub", "ul", "ol", "li", "a", "blockquote", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class"}, "sup": {"class"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title", "class", "id"}, "sup": {"class"}, "span": {"class"}}
+# The only ids kept: a citation's own anchor, which its reference links back to (resolve.PageCitations.marker).
+CITATION_USE_ID = re.compile(r"cite-[A-Za-z0-9_-]+-use-\d+")
 URL_SCHEMES = {"http", "https", "mailto"}
 # Characters that Markdown or HTML would interpret; written as numeric entities they render as themselves.
 _SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&\"'~=:]")
@@ -81,6 +83,12 @@ def inert(html: str) -> str:
     return "".join(parser.out)
 
 
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id":
+        return value if CITATION_USE_ID.fullmatch(value) else None
+    return value
+
+
 def sanitize(html: str) -> Markup:
     """Keep only harmless tags, attributes and URL schemes."""
     return Markup(
@@ -91,6 +99,7 @@ def sanitize(html: str) -> Markup:
             url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer nofollow",
             strip_comments=True,
+            attribute_filter=_keep_attribute,
         )
     )
 

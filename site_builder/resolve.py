@@ -48,6 +48,7 @@ class PageCitations:
     unresolved: list[str] = field(default_factory=list)
 
     numbers: dict[str, int] = field(default_factory=dict)
+    uses: dict[str, int] = field(default_factory=dict)  # how many times each key has been cited so far
 
     def number(self, key: str) -> int:
         """The key's number on this page, assigned on first use."""
@@ -67,7 +68,9 @@ class PageCitations:
             entry = self.entries[item.key]
             title = entry.text + (" (preprint: not peer reviewed)" if entry.preprint else "")
             label = str(self.number(item.key)) + (f", {escape(item.locator)}" if item.locator else "")
-            parts.append(f'<a href="#{cite_anchor(item.key)}" title="{escape(title)}">{label}</a>')
+            self.uses[item.key] = self.uses.get(item.key, 0) + 1
+            back = f'{cite_anchor(item.key)}-use-{self.uses[item.key]}'  # the reference list links back here
+            parts.append(f'<a href="#{cite_anchor(item.key)}" id="{back}" title="{escape(title)}">{label}</a>')
         return f'<sup class="sb-cite">[{"; ".join(parts)}]</sup>'
 
     def resolve(self, text: str) -> str:
@@ -83,8 +86,13 @@ class PageCitations:
         for n, key in enumerate(self.order, 1):
             entry = self.entries[key]
             badge = ' <span class="sb-badge sb-preprint">Preprint: not peer reviewed</span>' if entry.preprint else ""
+            uses = self.uses.get(key, 0)
+            backs = " ".join(
+                f'<a href="#{cite_anchor(key)}-use-{i}" class="sb-backref" title="Back to where it is cited">↩{"" if uses == 1 else i}</a>'
+                for i in range(1, uses + 1)
+            )
             lines.append(
-                f'{n}. <span id="{cite_anchor(key)}"></span>{entry.html}{badge} '
+                f'{n}. <span id="{cite_anchor(key)}" class="sb-ref-entry">{entry.html}</span>{badge} {backs} '
                 f'[Bibliography entry]({bib}#{ref_anchor(key)})'
             )
         return "\n".join(lines) + "\n"

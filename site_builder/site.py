@@ -12,10 +12,11 @@ import yaml
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from .csl import DEFAULT_STYLE, Formatter
+from .history import file_dates
 from .images import published_images
 from .load import Page, split_front_matter
 from .markup import escape_meta, inert, strip_controls
-from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, highwire, jsonld, script_json, opengraph, page_bibtex, page_csl_json, page_dir, page_ris
+from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
 from .model import Case, Problem, Severity
 from .opendata import open_data
 from .pages.facts import SiteFacts, site_facts
@@ -69,6 +70,7 @@ class _Builder:
         self.project, self.options, self.env, self.entries = project, options, env, entries
         self.page_citation = PageCitationFormatter(Formatter(options.style), options.meta)
         self.site = Site(usage={key: [] for key in project.references})
+        self.history = file_dates(project.paths.root)
         # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
         self.content_env = env.overlay(comment_start_string="{##", comment_end_string="##}")
         self.variables: dict[str, Any] = {}
@@ -113,15 +115,21 @@ class _Builder:
         title = strip_controls(str(meta.get("title") or _first_heading(body) or path))
         self.site.titles[path] = title
         info = self.page_info(path, title, meta, citations, facts)
-        meta["sb"] = {"highwire": highwire(self.options.meta, info), "og": opengraph(self.options.meta, info), "jsonld": script_json(jsonld(self.options.meta, info))}
+        meta["sb"] = {
+            "highwire": highwire(self.options.meta, info),
+            "dc": dublin_core(self.options.meta, info),
+            "og": opengraph(self.options.meta, info),
+            "jsonld": script_json(jsonld(self.options.meta, info)),
+        }
         text, html = self.page_citation(info)
         folder = page_dir(path)
         downloads = []
         for name, label, make in DOWNLOADS:
             target = f"{folder}/{name}" if folder else name
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
-            downloads.append({"label": label, "link": relative_link(path, target)})
-        tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads)
+            downloads.append({"label": label, "link": relative_link(path, target), "file": download_name(self.options.meta, path, name)})
+        source = self.entries.get(facts.case.source.citation) if facts.case else None  # the record's source, linked
+        tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads, source_entry=source)
         head = yaml.dump(escape_meta(meta), Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
         self.site.pages[path] = f"---\n{head}---\n{body.rstrip()}\n{tail}"
 
@@ -140,6 +148,7 @@ class _Builder:
             next_review=(review.next_review or "") if review else site.next_review,
             case_report=facts.case is not None and facts.case.withdrawn is None,
             cited=tuple(self.project.references[k] for k in citations.order),
+            **page_dates(meta, self.history, facts.source, site.published),
         )
 
 

@@ -18,10 +18,13 @@ import textstat
 
 from benchmarks.readability import CITATION, summaries
 from conftest import PROJECT, loaded_project
+from dated import dated_copy
 from csl_schema import csl_data_schema
 from sitecheck import article, html_pages, mkdocs_build, parse
 
-FIXED_EPOCH = "1790000000"  # 2026-09-21, so the build date is known
+FIXED_EPOCH = "1790000000"  # 2026-09-21: the build date, which no page may show
+PUBLISHED = "2026-11-26"  # the project's publication date (mkdocs.yml) and the date of its one commit
+SITE_URL = "https://evidence.rsce-registry.org/"
 PROJECT_DATA = loaded_project()
 CASE_IDS = sorted(PROJECT_DATA.cases)
 PREPRINTS = sorted(key for key, ref in PROJECT_DATA.references.items() if ref.is_preprint)
@@ -32,10 +35,12 @@ FORBIDDEN = re.compile(r"\b(proven|proves?|cures?|cured|guarantee[sd]?|miracle)\
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("citable") / "site"
+    folder = tmp_path_factory.mktemp("citable")
+    site = folder / "site"
+    project = dated_copy(PROJECT, folder / "project", PUBLISHED, SITE_URL)
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     try:
-        result = mkdocs_build(PROJECT / "mkdocs.yml", site)
+        result = mkdocs_build(project / "mkdocs.yml", site)
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     assert result.returncode == 0, result.stderr
@@ -61,8 +66,8 @@ def test_every_page_has_highwire_and_open_graph_tags(built: Path) -> None:
         tree = parse(page)
         for name in HIGHWIRE:
             assert meta(tree, "name", name), f"{page}: {name}"
-        assert meta(tree, "name", "citation_publication_date") == ["2026/09/21"]
-        assert meta(tree, "name", "citation_public_url")[0].startswith("https://rsce-evidence.example.org/")
+        assert meta(tree, "name", "citation_publication_date") == [PUBLISHED.replace("-", "/")]  # from the data, not the clock
+        assert meta(tree, "name", "citation_public_url")[0].startswith(SITE_URL)
         for prop in OPEN_GRAPH:
             assert meta(tree, "property", prop), f"{page}: {prop}"
         assert meta(tree, "property", "og:url") == meta(tree, "name", "citation_public_url")
@@ -87,8 +92,9 @@ def test_json_ld_describes_medical_web_pages_and_case_reports(built: Path) -> No
     for page in pages(built):
         graph = jsonld(parse(page))["@graph"]
         webpage = next(node for node in graph if node["@type"] == "MedicalWebPage")
-        for key in ("about", "medicalAudience", "lastReviewed", "reviewedBy", "datePublished", "dateModified"):
+        for key in ("medicalAudience", "lastReviewed", "reviewedBy", "datePublished", "dateModified", "author"):
             assert webpage.get(key), f"{page}: {key}"
+        assert webpage["datePublished"] == PUBLISHED == webpage["dateModified"]
         assert "citation" in webpage or not article(page).xpath(".//sup[@class='sb-cite']"), page
         assert re.match(r"^\d{4}-\d{2}-\d{2}$", webpage["dateModified"])
     for case_id in CASE_IDS:
@@ -96,6 +102,7 @@ def test_json_ld_describes_medical_web_pages_and_case_reports(built: Path) -> No
         report = next(node for node in graph if node["@type"] == "MedicalScholarlyArticle")
         assert report["publicationType"] == "Case Reports"
         assert report["citation"] and report["about"]["name"]
+        assert next(node for node in graph if node["@type"] == "MedicalWebPage")["about"]["@type"] == "MedicalCondition"
 
 
 def test_every_page_has_a_cite_block_with_parsable_downloads(built: Path) -> None:
@@ -104,7 +111,7 @@ def test_every_page_has_a_cite_block_with_parsable_downloads(built: Path) -> Non
         block = article(page).xpath(".//*[@id='cite-this-page']")
         assert block, page
         text = block[0].xpath(".//*[contains(@class,'sb-citation-text')]")[0].text_content()
-        assert "RSCE evidence" in text and "Version 0.1.0" in text and "September 21, 2026" in text
+        assert "RSCE evidence" in text and "Version 0.1.0" in text and "November 26, 2026" in text and "September 21" not in text
         assert block[0].xpath(".//button[contains(@class,'sb-copy-citation')]")
         links = {a.text_content(): (page.parent / a.get("href")).resolve() for a in block[0].xpath(".//a[starts-with(@href,'cite.')]")}
         assert set(links) == {"BibTeX", "RIS", "CSL-JSON"}, page
@@ -112,7 +119,7 @@ def test_every_page_has_a_cite_block_with_parsable_downloads(built: Path) -> Non
         assert not library.failed_blocks and len(library.entries) == 1
         entry = library.entries[0]
         url = meta(parse(page), "name", "citation_public_url")[0]
-        assert entry["url"] == url and entry["urldate"] == "2026-09-21" and entry["note"] == "Version 0.1.0"
+        assert entry["url"] == url and entry["date"] == PUBLISHED and "urldate" not in entry and entry["note"] == "Version 0.1.0"
         records = rispy.loads(links["RIS"].read_text(encoding="utf-8"))
         assert len(records) == 1 and records[0]["urls"] == [url] and records[0]["type_of_reference"] == "ELEC"
         items = json.loads(links["CSL-JSON"].read_text(encoding="utf-8"))
@@ -245,18 +252,25 @@ def test_printing_a_case_page_gives_a_clean_document(built: Path, tmp_path: Path
     from pypdf import PdfReader
 
     pdf = tmp_path / "case.pdf"
-    page = built / "cases" / CASE_IDS[0] / "index.html"
+    with_doi = [built / "cases" / c / "index.html" for c in CASE_IDS if article(built / "cases" / c / "index.html").xpath(".//a[starts-with(@href,'https://doi.org/')]")]
+    page = (with_doi or [built / "references" / "index.html"])[0]
     subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
          f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
         check=True, capture_output=True, timeout=120,
     )
-    text = " ".join("".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    printed = [" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages]
+    text = " ".join(printed)
     assert "Cite this page" in text and "Version 0.1.0" in text
     assert "Table of contents" not in text, "the navigation is printed"
     assert "Search" not in text, "the search box is printed"
     assert "Made with Material for MkDocs" not in text
-    assert "(https://doi.org/" in text or "(https://" in text, "links are shown as text"
+    dois = [d for d in article(page).xpath(".//a[starts-with(@href,'https://doi.org/')]/@href")]
+    for href in dois:  # "doi:10.x/y" once, not followed by "(https://doi.org/10.x/y)"
+        assert text.count(href.removeprefix("https://doi.org/")) == text.count("doi:" + href.removeprefix("https://doi.org/")), href
+        assert f"({href})" not in text, href
+    (where,) = [i for i, p in enumerate(printed) if "Cite this page" in p]
+    assert not printed[where].startswith("Cite this page"), "the citation block is pushed to a page of its own"
 
 
 def test_page_citations_filled_from_one_template_equal_citeproc_for_each_page() -> None:
@@ -264,11 +278,16 @@ def test_page_citations_filled_from_one_template_equal_citeproc_for_each_page() 
     from site_builder.metadata import PageCitationFormatter, PageInfo, SiteMeta, citation_text
 
     meta = SiteMeta(name="Site & Co", url="https://example.org/x/", publisher="Team", version="1.0")
-    pages = [PageInfo("index.md", "Home", ""), PageInfo("cases/a-b.md", "lower-case title: with <tags> & 'quotes'", ""), PageInfo("references.md", "Références", "")]
+    pages = [
+        PageInfo("index.md", "Home", "", published="2026-01-02", modified="2026-03-04"),
+        PageInfo("cases/a-b.md", "lower-case title: with <tags> & 'quotes'", "", published="2026-01-02", modified="2026-03-04"),
+        PageInfo("references.md", "Références", "", published="2025-12-31", modified="2025-12-31"),
+    ]
     for style in ("american-medical-association", "apa"):
         formatter = Formatter(style)
         fast = PageCitationFormatter(formatter, meta)
         for page in pages:
-            assert fast(page) == citation_text(formatter, meta, page), (style, page.title)
+            assert re.sub(r'<span class="sb-accessed"[^>]*>([^<]*)</span>', r"\1", fast(page)[1]) == citation_text(formatter, meta, page)[1]
+            assert fast(page)[0] == citation_text(formatter, meta, page)[0], (style, page.title)
         if style == "american-medical-association":
-            assert fast.template is not None, "the site's default style takes the one-template path"
+            assert any(fast.templates.values()), "the site's default style takes the one-template path"

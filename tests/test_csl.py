@@ -156,13 +156,13 @@ def test_doi_link_exactly_once(ama, real):
 
 def test_doi_link_appended_when_the_style_omits_it(real):
     entry = Formatter("nature").format([real["cunnane2018future"]])["cunnane2018future"]
-    assert entry.html.count('<a href="https://doi.org/10.3389/fcvm.2018.00086">') == 1
+    assert entry.html.count('<a href="https://doi.org/10.3389/fcvm.2018.00086" class="sb-url">') == 1
 
 
 def test_url_link_without_doi(ama, real):
     entry = ama.format([real["regulation2009cosmetic"]])["regulation2009cosmetic"]
     url = real["regulation2009cosmetic"].get("url")
-    assert entry.html.endswith(f'<a href="{url}">{url}</a>')
+    assert entry.html.endswith(f'<a href="{url}" class="sb-url">{url}</a>')
     assert entry.text.count("REGULATION") == 1  # the substituted title is printed once
     assert ama.format([real["trams1981exfoliation"]])["trams1981exfoliation"].html.count("<a ") == 0
 
@@ -180,7 +180,7 @@ def test_href_is_attribute_safe(ama):
     entry = ama.format([ref])["w"]
     assert 'href="https://example.org/?a=1&amp;b=&quot;x&quot;"' in entry.html
     braces = ama.format_item({"id": "b", "type": "webpage", "title": "T", "URL": "https://example.org/{x}"})
-    assert braces.html.endswith('<a href="https://example.org/{x}">https://example.org/{x}</a>')
+    assert braces.html.endswith('<a href="https://example.org/{x}" class="sb-url">https://example.org/{x}</a>')
 
 
 def test_empty_item_formats_to_empty_text(ama):

@@ -131,3 +131,26 @@
     });
   });
 })();
+
+/* "Cite this page": the access date is the reader's today, printed the way the citation style prints dates
+   (data-pattern with {Y} {M} {D} {DD}, data-months: the style's twelve month names). Without the script the
+   citation keeps the date of the page's last change. Material's instant navigation swaps pages without a reload,
+   so the date is filled in on every page Material shows. */
+(function () {
+  function fill() {
+    var today = new Date();
+    document.querySelectorAll(".sb-accessed[data-pattern]").forEach(function (span) {
+      var months = (span.getAttribute("data-months") || "").split("|");
+      if (months.length !== 12) return;
+      var day = today.getDate();
+      span.textContent = span.getAttribute("data-pattern")
+        .replace("{Y}", String(today.getFullYear()))
+        .replace("{M}", months[today.getMonth()])
+        .replace("{DD}", (day < 10 ? "0" : "") + day)
+        .replace("{D}", String(day));
+    });
+  }
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(fill);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fill);
+  else fill();
+})();
