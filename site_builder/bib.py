@@ -173,8 +173,9 @@ class _Locator:
 
 
 ENTRY_START = re.compile(r"@[A-Za-z]+\s*\{")
-LINE_FIELD = re.compile(r"[ \t]*([A-Za-z][\w-]*)[ \t]*=")
-FIELD_START = re.compile(r"\s*,?\s*([A-Za-z][\w-]*)\s*=")
+# A known field name then '=' (not "p = 0.05" in an abstract): where a line or the text after an entry starts a field.
+LINE_FIELD = re.compile(r"[ \t]*(" + "|".join(FIELD_NAMES) + r")[ \t]*=", re.IGNORECASE)
+FIELD_START = re.compile(r"\s*,?\s*(" + "|".join(FIELD_NAMES) + r")\s*=", re.IGNORECASE)
 
 
 def _structure_problems(text: str, where: _Locator, shown: str) -> list[Problem]:

@@ -126,3 +126,8 @@ def test_a_large_registry_bibliography_is_not_refused(tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     refs, problems = load_bibliography(path, "big.bib")
     assert problems == [] and len(refs) == 14_000
+
+
+def test_equals_signs_in_a_multi_line_value_are_not_fields() -> None:
+    abstract = "@article{a,\n  author = {Doe, J},\n  title = {T},\n  journal = {J},\n  year = {2020},\n  abstract = {Results:\n  p = 0.05 and\n  n = 12.},\n}\n"
+    assert errors(abstract) == []
