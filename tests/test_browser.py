@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.browser import LAYOUT_JS
 from conftest import REPO, loaded_project, open_page, serve
+from site_builder.pages.publications import slug
 from sitecheck import html_pages
 
 try:
@@ -35,6 +36,8 @@ PAGE_KINDS = {
     "indication": INDICATION,
     "cases": "cases/",
     "case": CASE,
+    "publications": "publications/",
+    "publication": f"publications/{slug(CASE_RECORD.source.citation)}/",
     "references": "references/",
     "tags": "tags/",
     "content": "evidence/",
