@@ -12,7 +12,8 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .cite import find_citations
-from .pages.facts import designs_in_words, indication_name, plural, upper_first, words
+from .pages.facts import designs_in_words
+from .pages.wording import indication_name, plural, procedure_name, upper_first, words
 from .pages.records import by_design, evidence_of
 from .markup import escape_text, inert, needs_markdown, render_inline, render_markdown, sanitize
 from .resolve import PageCitations, relative_link
@@ -97,7 +98,7 @@ def make_environment(project_templates: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, md_inline=_md_inline, link=_link, yaml=_yaml, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, evidence=evidence_of, by_design=by_design)
+    env.filters.update(md=_md, md_inline=_md_inline, link=_link, yaml=_yaml, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design)
     return env
 
 

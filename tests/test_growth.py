@@ -15,7 +15,7 @@ import yaml
 
 from conftest import REPO
 from site_builder.markup import escape_text
-from site_builder.pages.facts import words
+from site_builder.pages.wording import words
 from site_builder.pages.publications import short_citation
 from site_builder.project import Project, ProjectPaths, load_project
 from site_builder.site import Site, SiteOptions, build_site

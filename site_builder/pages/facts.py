@@ -29,39 +29,14 @@ from ..model import Indication
 from ..project import Project
 from .publications import Publication, publications
 from .records import RecordView, all_designs, by_design, strongest_first
+from .wording import plural, words
 
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-
-
-def words(value: int) -> str:
-    """A count as words up to twelve, as style guides ask, and in digits above."""
-    return NUMBER_WORDS[value] if 0 <= value < len(NUMBER_WORDS) else f"{value:,}"
-
-
-def plural(noun: str, count: int) -> str:
-    """'report' for one, 'reports' otherwise; nouns ending in 'series' or 'y' follow English."""
-    if count == 1 or noun.endswith("series"):
-        return noun
-    if noun.endswith("y") and not noun.endswith(("ay", "ey", "oy")):
-        return noun[:-1] + "ies"
-    return noun + "s"
-
-
-def upper_first(text: str) -> str:
-    """The first letter in upper case and the rest as written (Jinja's capitalize lowers the rest)."""
-    return text[:1].upper() + text[1:]
 
 
 def designs_in_words(records: Iterable[RecordView]) -> str:
     """'one case series and two single case reports': the records counted by design, strongest first."""
     parts = [f"{words(len(group))} {plural(evidence.name.lower(), len(group))}" for evidence, group in by_design(records)]
     return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
-
-
-def indication_name(indication: Indication) -> str:
-    """'Melasma (brown patches on the face)', without repeating a title that the plain name already starts with."""
-    title, plain = indication.title, indication.plain_name
-    return plain if plain.lower().startswith(title.lower()) else f"{title} ({plain})"
 
 
 @dataclass(frozen=True)
