@@ -10,22 +10,26 @@ from ..model import EditorialNote, Reference
 from .records import RecordView, strongest_first
 
 FOLDER = "publications"
-TITLE_WORDS = 8  # a work without authors is named by the start of its title
+TITLE_WORDS = 8  # a work without authors or venue is named by the start of its title
+VENUE_FIELDS = ("eventtitle", "booktitle", "howpublished", "journal", "organization", "institution", "publisher")
 
 
 def short_citation(ref: Reference) -> str:
     """Author and year as readers name a paper: 'Majewska et al. 2025', 'Roe and Doe 2023'."""
     names = [a for a in ref.authors if not a.is_others] or [e for e in ref.editors if not e.is_others]
-    if not names:
-        words = ref.get("title").split()
-        lead = " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "") if words else ref.key
+    year = publication_year(ref)
+    if not names:  # named by where it appeared, else by its title, as reference lists do for anonymous works
+        venue = next((ref.get(f).strip() for f in VENUE_FIELDS if ref.get(f).strip()), "")
+        words = ref.get("title").strip("[] ").split()
+        lead = venue or (" ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "") if words else ref.key)
+        return lead if lead.endswith(year) else f"{lead} {year}"
     elif len(names) == 1 and len(ref.authors or ref.editors) == 1:
         lead = names[0].family
     elif len(names) == 2 and len(ref.authors or ref.editors) == 2:
         lead = f"{names[0].family} and {names[1].family}"
     else:
         lead = f"{names[0].family} et al."
-    return f"{lead} {publication_year(ref)}"
+    return f"{lead} {year}"
 
 
 def publication_year(ref: Reference) -> str:
