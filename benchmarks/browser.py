@@ -133,8 +133,11 @@ class Probe:
         if own:
             context, page, _record = self.context()
             page.goto("", wait_until="networkidle")
-        page.locator("input.md-search__input").click()
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill("")  # each query on its own, not appended to the last one
         page.keyboard.type(query, delay=5)
+        page.wait_for_function("q => document.querySelector('input.md-search__input').value === q", arg=query)
         page.wait_for_function(
             "() => { const m = document.querySelector('.md-search-result__meta'); return m && /match/i.test(m.textContent); }")
         hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.getAttribute('href'))")
@@ -190,7 +193,8 @@ class Probe:
                 rows.append({"query": q["query"], "expect": q["expect"][:3], "top5": found, "hit": hit})
         finally:
             context.close()
-        return {"engine": engine, "hits": sum(r["hit"] for r in rows), "queries": len(rows), "rows": rows}
+        # method 2: every query typed into an emptied box (method 1 appended Material's queries to the last one)
+        return {"engine": engine, "method": 2, "hits": sum(r["hit"] for r in rows), "queries": len(rows), "rows": rows}
 
     def layout(self, path: str) -> dict[str, Any]:
         out = {}
