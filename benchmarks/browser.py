@@ -138,8 +138,15 @@ class Probe:
         box.fill("")  # each query on its own, not appended to the last one
         page.keyboard.type(query, delay=5)
         page.wait_for_function("q => document.querySelector('input.md-search__input').value === q", arg=query)
+        page.wait_for_timeout(1500)  # the search runs as one types: let the full query's search settle
+        # Results of this query, not the last one's: Material marks each result link with the query (?h=...)
         page.wait_for_function(
-            "() => { const m = document.querySelector('.md-search-result__meta'); return m && /match/i.test(m.textContent); }")
+            """w => { const m = document.querySelector('.md-search-result__meta');
+                     if (!m || !/match/i.test(m.textContent)) return false;
+                     if (/no matching/i.test(m.textContent)) return true;
+                     const a = document.querySelector('.md-search-result__item > a');
+                     return a && decodeURIComponent(a.href).toLowerCase().includes('h=' + w); }""",
+            arg=query.split()[0].lower())
         hrefs = page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link", "els => els.map(e => e.getAttribute('href'))")
         if own:
             context.close()
@@ -193,8 +200,8 @@ class Probe:
                 rows.append({"query": q["query"], "expect": q["expect"][:3], "top5": found, "hit": hit})
         finally:
             context.close()
-        # method 2: every query typed into an emptied box (method 1 appended Material's queries to the last one)
-        return {"engine": engine, "method": 2, "hits": sum(r["hit"] for r in rows), "queries": len(rows), "rows": rows}
+        # method 3: every query typed into an emptied box, its own results awaited (methods 1 and 2 could read the last query's)
+        return {"engine": engine, "method": 3, "hits": sum(r["hit"] for r in rows), "queries": len(rows), "rows": rows}
 
     def layout(self, path: str) -> dict[str, Any]:
         out = {}

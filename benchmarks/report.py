@@ -293,12 +293,12 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
             for engine, s in browser.get("search", {}).items():
                 build = _cell(run, "after/pagefind") if engine == "pagefind" else "part of the build"
                 q = browser.get("quality", {}).get(engine)
-                quality = f"{q['hits']} / {q['queries']}" if q and q.get("method") == 2 else ("not valid (see the analysis)" if q else "–")
+                quality = f"{q['hits']} / {q['queries']}" if q and q.get("method") == 3 else ("not valid (see the analysis)" if q else "–")
                 name = f"{engine} ({'baseline' if version == 'before' else 'ours'})"
                 out.append(f"| {run['n']:,} | {name} | {_bytes(s['bytes_all'])} | {_bytes(s['bytes_search'])} | {s['requests']} | {s['seconds']} | {build} | {quality} |")
     for run in _sized(results):
         quality = _browser(run, "after").get("quality", {})
-        if len(quality) == 2 and all(q.get("method") == 2 for q in quality.values()):
+        if len(quality) == 2 and all(q.get("method") == 3 for q in quality.values()):
             out.append("")
             out.append(f"Queries at {run['n']:,} records (expected page; ✓ when it is in the engine's top five):")
             out.append("")
