@@ -81,7 +81,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
                 f"{len(project.cases)} cases, {len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
             )
         else:
-            summaries.append(f"{len(project.cases)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+            summaries.append(f"{len(project.cases) + len(project.drafts)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+        if project.drafts:
+            summaries[-1] += f" ({len(project.drafts)} drafts, not built: {', '.join(sorted(project.drafts.values()))})"
     if problems or fmt == "json":
         click.echo(format_problems(problems, fmt))
     errors = sum(p.severity is Severity.error for p in problems)
@@ -185,7 +187,7 @@ def new_case(case_id: str | None, indication: str | None, citation: str | None, 
     indication = _ask(indication, "--indication", f"Indication ({known})", choices.check_indication)
     citation = _ask(citation, "--citation", "Citation key of the source in references.bib", choices.check_citation)
     _write(lambda: newcase.write_case(choices, case_id, indication, citation), choices,
-           "fill in every field marked REQUIRED, then run 'site-builder validate'")
+           f"a draft: fill in every field marked REQUIRED, run 'site-builder validate', then 'site-builder publish {case_id}'")
 
 
 @main.command("new-indication")
@@ -208,3 +210,40 @@ def new_indication(
     literature = _check(literature, "--literature", choices.check_literature)
     _write(lambda: newcase.write_indication(choices, ident, title, plain_name, description, order, literature), choices,
            "write its two sections, then run 'site-builder validate'")
+
+
+@main.command()
+@click.argument("case_id", metavar="ID")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the case belongs to.")
+def publish(case_id: str, root: Path) -> None:
+    """Publish the draft case ID: checks it, removes its 'draft: true' line and registers its id in cases/published-ids.txt.
+
+    From then on the case is built and its address is permanent: it can be withdrawn, not deleted.
+    """
+    from .publish import NotDone, publish as publish_case
+
+    paths = _settings(root, settings.project_paths)
+    try:
+        path = publish_case(paths, case_id)
+    except NotDone as exc:
+        if exc.problems:
+            click.echo(format_problems(exc.problems))
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"published {paths.display(path)}: it is built from now on and its id is registered", err=True)
+
+
+@main.command()
+@click.argument("case_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the case is withdrawn (shown on its page).")
+@click.option("--date", help="When, as YYYY-MM or YYYY-MM-DD (default: this month).")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the case belongs to.")
+def withdraw(case_id: str, reason: str, date: str | None, root: Path) -> None:
+    """Withdraw the published case ID: its page becomes a tombstone saying why and when, and its address keeps working."""
+    from .publish import NotDone, withdraw as withdraw_case
+
+    paths = _settings(root, settings.project_paths)
+    try:
+        path = withdraw_case(paths, case_id, reason, date)
+    except NotDone as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"withdrew {paths.display(path)}: its page is now a tombstone", err=True)

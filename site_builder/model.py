@@ -319,6 +319,7 @@ class Case(Record):
     consent: Consent = Field(description="Consent attestation; a case without one does not build.", examples=[{"held_by": "the authors of the source publication", "scope": "the procedure and the publication of images"}])
     source: Source = Field(description="The source and locators.", examples=[{"citation": "majewska2025efficacy", "locators": {"patient": ["Section 2.1", "Table 2, row 1"]}}])
     review: Review | None = Field(None, description="Editorial review dates; the site-wide defaults apply when absent.", examples=[{"last_reviewed": "2026-11-26", "reviewed_by": "site_builder editorial team"}])
+    draft: bool = Field(False, description="A draft is checked but left out of the site until 'site-builder publish ID' publishes it and registers its id.", examples=[True])
     withdrawn: Withdrawal | None = Field(None, description="Set when the case is withdrawn: its page becomes a tombstone.", examples=[{"date": "2026-11", "reason": "The source publication was retracted."}])
     privacy_allowlist: list[AllowEntry] = Field(default_factory=list, description="Reviewed exceptions to the privacy screen, each with a reason.", examples=[[{"field": "intervention.product.manufacturer", "text": "Dr. Example", "reason": "Part of the brand name, not a person in this case."}]])
 

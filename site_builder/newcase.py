@@ -13,7 +13,7 @@ from .bib import load_bibliography
 from .cite import KEY_RE
 from .load import case_paths, load_page
 from .model import SLUG_RE
-from .project import ProjectPaths, register
+from .project import ProjectPaths
 from .render import DEFAULT_TEMPLATES
 from .schema import SCHEMA_PATH
 from .settings import project_settings
@@ -159,9 +159,7 @@ def write_case(choices: ProjectChoices, case_id: str, indication: str, citation:
     text = case_template(choices)
     for placeholder, value in (("__SCHEMA__", schema), ("__CASE_ID__", case_id), ("__INDICATION__", indication), ("__CITATION__", citation)):
         text = text.replace(placeholder, value)
-    path = _create(choices.cases_folder / f"{case_id}.yaml", text)
-    register(choices.cases_folder, case_id)
-    return path
+    return _create(choices.cases_folder / f"{case_id}.yaml", text)  # a draft: 'site-builder publish' registers its id
 
 
 def write_indication(

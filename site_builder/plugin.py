@@ -47,6 +47,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         project = load_project(paths)
         for problem in project.problems:
             (log.error if problem in project.errors else log.warning)(str(problem))
+        for ident, display in sorted(project.drafts.items()):
+            log.info(f"{display}: a draft, left out of the site until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
         site = build_site(project, options)

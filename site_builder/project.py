@@ -45,6 +45,8 @@ class Project:
     pages: dict[str, Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     only: tuple[Path, ...] | None = None  # check only files under these paths (None: the whole project)
+    drafts: dict[str, str] = field(default_factory=dict)  # id -> file of each draft: checked, then left out of the site
+    case_stems: set[str] = field(default_factory=set)  # names of the case files found, valid or not
 
     def checks(self, path: Path) -> bool:
         """Whether the file at path is to be checked (it lies under one of the paths asked for)."""
@@ -74,6 +76,11 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None) -> Pro
     _load_content(project)
     _load_cases(project)
     _check_citations(project)
+    if project.only is None:
+        _check_published(project)
+    for ident in [i for i, c in project.cases.items() if c.draft]:
+        project.drafts[ident] = project.case_files[ident].display
+        del project.cases[ident], project.case_files[ident]
     project.problems.sort()
     for loaded in project.case_files.values():
         loaded.located.forget()
@@ -147,8 +154,7 @@ def _load_cases(project: Project) -> None:
         project.problems.extend(check_images(loaded, project.paths.root))
         project.cases[case.id] = case
         project.case_files[case.id] = loaded
-    if project.only is None:
-        _check_published(project, folder, paths)
+    project.case_stems = {p.name.rsplit(".", 1)[0] for p in paths}
 
 
 REGISTRY = "published-ids.txt"
@@ -163,6 +169,10 @@ def read_registry(folder: Path) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
 
 
+def publish_advice(case_id: str) -> str:
+    return f"run 'site-builder publish {case_id}' to publish it and register its id"
+
+
 def register(folder: Path, case_id: str) -> None:
     """Add an id to cases/published-ids.txt (when the project keeps one) so that its URL is protected."""
     path = folder / REGISTRY
@@ -171,15 +181,31 @@ def register(folder: Path, case_id: str) -> None:
         path.write_text(text + ("" if text.endswith("\n") or not text else "\n") + case_id + "\n", encoding="utf-8")
 
 
-def _check_published(project: Project, folder: Path, paths: list[Path]) -> None:
-    """A published id must keep its case file: deleting it would turn its URL into a 404."""
-    stems = {p.name.rsplit(".", 1)[0] for p in paths}
-    display = project.paths.display(folder / REGISTRY)
-    for line, ident in read_registry(folder):
-        if ident not in stems:
+def _check_published(project: Project) -> None:
+    """A published id keeps its case file (deleting it would turn its URL into a 404); a case that is not a draft is registered.
+
+    Drafts are neither: deleting an abandoned draft is fine, and 'site-builder publish' registers an id when it is published.
+    """
+    folder = project.paths.root / project.paths.cases
+    path = folder / REGISTRY
+    if not path.is_file():
+        return
+    display = project.paths.display(path)
+    registered = read_registry(folder)
+    cases = project.paths.cases
+    for line, ident in registered:
+        if ident not in project.case_stems:
             project.problems.append(
                 Problem(display, line, 1, Severity.error, ident,
-                        f"published case '{ident}' has no case file; its URL must keep working: restore the file and mark it withdrawn instead")
+                        f"published case '{ident}' has no case file; its URL must keep working: restore the file and mark it withdrawn instead "
+                        f"(git restore {cases}/{ident}.yaml, then site-builder withdraw {ident} --reason \"...\")")
+            )
+    ids = {ident for _, ident in registered}
+    for ident, loaded in project.case_files.items():
+        if not loaded.case.draft and ident not in ids:
+            project.problems.append(
+                Problem(loaded.display, *loaded.located.position(("id",)), Severity.error, "id",
+                        f"case '{ident}' is not a draft but its id is not in {cases}/{REGISTRY}: {publish_advice(ident)}")
             )
 
 

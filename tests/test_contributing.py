@@ -145,6 +145,7 @@ def test_contributor_walks_from_bibtex_entry_to_built_site(project: Path, tmp_pa
     case_file = project / "cases" / f"{CASE_ID}.yaml"
     fill(case_file, FILLED)
     assert errors(project) == []
+    assert run_cli("publish", CASE_ID, "--project", str(project)).exit_code == 0
 
     site = tmp_path / "site"
     build = mkdocs_build(project / "mkdocs.yml", site)
@@ -186,6 +187,8 @@ def add_new_publication(project: Path, key: str = "okafor2025acral", indication:
     made = new_case(project, case_id=case_id, indication=indication, citation=key)
     assert made.exit_code == 0, made.output
     fill(project / "cases" / f"{case_id}.yaml", {k: v.replace(KEY, key) if isinstance(v, str) else v for k, v in FILLED.items()})
+    published = run_cli("publish", case_id, "--project", str(project))
+    assert published.exit_code == 0, published.output
 
 
 @pytest.mark.skipif(PROJECT != REPO, reason="already running on a copy with a new publication")
@@ -214,7 +217,8 @@ def test_new_case_starts_with_the_schema_line_and_fails_only_on_empty_required_f
     assert first == "# yaml-language-server: $schema=../schema/case.schema.json"
     assert (path.parent / first.split("=", 1)[1]).resolve() == (project / "schema" / "case.schema.json").resolve()
     assert "__" not in text, "every placeholder was filled"
-    assert CASE_ID in (project / "cases" / "published-ids.txt").read_text(encoding="utf-8"), "its URL is registered as published"
+    assert CASE_ID not in (project / "cases" / "published-ids.txt").read_text(encoding="utf-8"), "a draft is not registered"
+    assert yaml.safe_load(text)["draft"] is True
     data = yaml.safe_load(text)
     assert (data["id"], data["indication"], data["source"]["citation"]) == (CASE_ID, OLD_INDICATION, OLD_KEY)
     reported = {e["field"] for e in errors(project) if e["path"] == f"cases/{CASE_ID}.yaml"}
