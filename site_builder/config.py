@@ -45,6 +45,7 @@ class SiteBuilderConfig(Config):
     cases = c.Type(str, default=ProjectPaths.cases)
     bibliography = c.Type(str, default=ProjectPaths.bibliography)
     templates = c.Type(str, default="templates")
+    raw_html = c.Choice(("error", "shown"), default="error")  # raw HTML in case text: an error, or shown as typed
     # rendering
     # The same defaults as SiteOptions (tests/test_site.py checks); written out so that reading a project's settings
     # (all that `site-builder validate` needs) does not import the renderer.
@@ -79,7 +80,7 @@ def resolve(options: SiteBuilderConfig, root: Path, docs_dir: str, site_name: st
     from .metadata import SiteMeta, public_site_url
     from .site import SiteOptions
 
-    paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir)
+    paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir, options.raw_html)
     url, warning = public_site_url(site_url)
     if warning:
         log.warning(f"site-builder: {warning}")

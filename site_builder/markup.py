@@ -19,12 +19,23 @@ _SPECIAL = re.compile(r"[\\`*_{}\[\]()<>#+!|&\"'~=:]")
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _NEWLINE = re.compile(r"\r\n?|\n")  # Markdown reads a lone CR as a line break too
 _MD = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+# Contributed text never carries raw HTML: with Python-Markdown's HTML handling off, '<' is text shown as typed,
+# 'a<b>c' stays 'a<b>c' and an unclosed '<details>' cannot swallow the rest of the field.
+_MD.preprocessors.deregister("html_block")
+_MD.inlinePatterns.deregister("html")
+# What a browser would read as the start of an HTML tag, comment or declaration.
+RAW_HTML_RE = re.compile(r"<(?:!--|[!?][A-Za-z]|/?[A-Za-z][\w:-]*(?=[\s/>]|$))", re.M)
 # Front-matter keys that MkDocs themes print into the page as HTML, unescaped (Material: <title>, header, nav, tags).
 DISPLAYED_META = ("title", "description", "subtitle")
 
 
 # Anything Python-Markdown could turn into markup: inline syntax, entities, raw HTML, and block syntax at a line start.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>#!|&~=\r\n]|^\s*(?:[-+]|\d+[.)])(?:\s|$)|^\s{4}|:\s*$|https?:|www\.", re.M)
+
+
+def raw_html(text: str) -> list[tuple[int, str]]:
+    """Each raw HTML tag, comment or declaration in contributed text: (offset, what was written, such as '<details')."""
+    return [(m.start(), m.group()) for m in RAW_HTML_RE.finditer(text)]
 
 
 def needs_markdown(text: str) -> bool:

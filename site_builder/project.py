@@ -12,7 +12,8 @@ from .explain import suggest, with_hint
 from .images import check_images
 from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
 from .model import Case, FactGroup, Indication, Problem, Reference, Severity
-from .privacy import screen_case
+from .markup import raw_html
+from .privacy import clinical_text, screen_case
 from .yamlsource import Located, strings
 
 
@@ -24,6 +25,7 @@ class ProjectPaths:
     cases: str = "cases"
     bibliography: str = "references.bib"
     content: str = "content"
+    raw_html: str = "error"  # raw HTML in a record's text: "error", or "shown" (as typed, for testing the renderer)
 
     def display(self, path: Path) -> str:
         """A path as shown in problems: relative to the root where possible."""
@@ -150,6 +152,8 @@ def _load_cases(project: Project) -> None:
                 Problem(display, *pos, Severity.error, "indication", with_hint(f"unknown indication '{case.indication}' (known: {known})", hint))
             )
         _check_locators(project, loaded)
+        if project.paths.raw_html == "error":
+            _check_raw_html(project, loaded)
         project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
         project.problems.extend(check_images(loaded, project.paths.root))
         project.cases[case.id] = case
@@ -207,6 +211,18 @@ def _check_published(project: Project) -> None:
                 Problem(loaded.display, *loaded.located.position(("id",)), Severity.error, "id",
                         f"case '{ident}' is not a draft but its id is not in {cases}/{REGISTRY}: {publish_advice(ident)}")
             )
+
+
+def _check_raw_html(project: Project, loaded: CaseFile) -> None:
+    """Raw HTML in a record's text is an error naming the tag: it would be shown as typed, never as markup."""
+    for path, text in clinical_text(loaded.located.data):
+        for _, tag in raw_html(text):
+            shown = tag if tag.startswith("<!") or tag.startswith("<?") else tag + ">"
+            project.problems.append(Problem(
+                loaded.display, *loaded.located.position(path), Severity.error, format_field(path),
+                with_hint(f"raw HTML ({shown}) is not allowed in case text; it would be shown as typed",
+                          "write Markdown instead (**bold**, *italic*, a list with '- '); for the character '<' itself, put a space after it"),
+            ))
 
 
 def _check_locators(project: Project, loaded: CaseFile) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .cite import find_citations
+from .cite import find_citations, replace_citations
 from .pages.facts import designs_in_words
 from .pages.wording import indication_name, plural, procedure_name, upper_first, words
 from .pages.records import by_design, evidence_of
@@ -25,10 +26,22 @@ def _citer(context: Context) -> PageCitations:
     return context["citations"]
 
 
+_TOKEN_RE = re.compile(r"sbcite(\d+)x")
+
+
 @functools.lru_cache(maxsize=4096)
 def _safe_marker(marker: str) -> str:
     """A citation marker as the Markdown path would leave it (the same markers recur on many pages)."""
     return inert(sanitize(marker))
+
+
+def markdown_path(citations: PageCitations, text: str, inline: bool) -> Markup:
+    """Contributed text through the Markdown parser; citations stand in it as inert tokens (raw HTML is text
+    there) and become their markers afterwards."""
+    markers: list[str] = []
+    tokenised = replace_citations(text, lambda span: markers.append(citations.marker(span)) or f"sbcite{len(markers) - 1}x")
+    html = str(render_inline(tokenised) if inline else render_markdown(tokenised))
+    return Markup(_TOKEN_RE.sub(lambda m: _safe_marker(markers[int(m.group(1))]), html))
 
 
 def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Markup:
@@ -44,8 +57,7 @@ def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Ma
         last = span.end
     prose.append(text[last:])
     if needs_markdown("".join(prose)):
-        resolved = citations.resolve(text)
-        return render_inline(resolved) if inline else render_markdown(resolved)
+        return markdown_path(citations, text, inline)
     html = [str(escape_text(prose[0]))]
     for span, after in zip(spans, prose[1:]):
         html.append(_safe_marker(citations.marker(span)))

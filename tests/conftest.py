@@ -224,9 +224,18 @@ def _front_matter(path: Path, values: dict[str, Any]) -> None:
     path.write_text("---\n" + yaml.safe_dump(values, allow_unicode=True) + "---" + body, encoding="utf-8")
 
 
+def show_raw_html(root: Path) -> None:
+    """Switch the project's raw-HTML check from an error to 'shown as typed', to test what the renderer does with it."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - site-builder\n" in text
+    config.write_text(text.replace("  - site-builder\n", "  - site-builder:\n      raw_html: shown\n"), encoding="utf-8")
+
+
 def make_hostile_project(root: Path) -> Path:
     """The minimal sample with the corpus in every case field (one case per rotation), in BibTeX and in front matter."""
     shutil.copytree(ROOTS / "minimal", root)
+    show_raw_html(root)
     sample = yaml.safe_load((root / "cases" / "sample-case.yaml").read_text(encoding="utf-8"))
     sample["source"]["locators"] = {group.value: ["Section 1"] for group in FactGroup}
     for shift in range(len(XSS_CORPUS)):

@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from conftest import PROJECT, loaded_project
-from site_builder.markup import needs_markdown, render_inline, render_markdown
-from site_builder.render import _contributed
+from site_builder.markup import needs_markdown
+from site_builder.render import _contributed, markdown_path
 from site_builder.resolve import Entry, PageCitations
 
 
@@ -39,7 +39,27 @@ def test_fast_path_equals_markdown_path(inline: bool) -> None:
     for text in TEXTS + ["Plain (with brackets) and 'quotes' and \"double\" [@won2023biological, p. 4] then more."]:
         fast = _contributed(PageCitations("cases/x.md", ENTRIES), text, inline)
         citations = PageCitations("cases/x.md", ENTRIES)
-        slow = (render_inline if inline else render_markdown)(citations.resolve(text))
+        slow = markdown_path(citations, text, inline)
         assert str(fast) == str(slow).strip(), text
         checked += 1
     assert checked == len(TEXTS) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a<b>c", "a<b>c"),
+        ("x <details>open and the rest\n\nmore text", "x <details>open and the rest more text"),
+        ("a < b and c<d", "a < b and c<d"),
+        ("<!-- hidden\n\nrest", "<!-- hidden rest"),
+        ("**bold** and <script>alert(1)</script> [@won2023biological]", "bold and <script>alert(1)</script> [1]"),
+    ],
+)
+def test_raw_html_in_contributed_text_is_shown_as_typed(text: str, shown: str) -> None:
+    from lxml import html as lxml_html
+
+    for inline in (False, True):
+        rendered = str(_contributed(PageCitations("cases/x.md", ENTRIES), text, inline))
+        tree = lxml_html.fragment_fromstring(rendered, create_parent="div")
+        assert " ".join(tree.text_content().split()) == shown, rendered
+        assert not tree.xpath(".//script|.//details|.//b"), rendered

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import PROJECT, loaded_project, run_cli
+from conftest import PROJECT, loaded_project, run_cli, show_raw_html
 from sitecheck import article, broken_links, html_pages, mkdocs_build, parse
 
 # Expectations come from the content as loaded (tests/conftest.py), never from counts of today's corpus.
@@ -256,6 +256,7 @@ def test_bad_plugin_options_fail_at_start_up(sample, tmp_path: Path) -> None:
 
 def test_contributed_markup_is_escaped(sample, tmp_path: Path) -> None:
     root = sample()
+    show_raw_html(root)
     case = root / "cases" / "sample-case.yaml"
     text = case.read_text(encoding="utf-8")
     text = text.replace("title: Hand eczema treated on one side", "title: '<img src=x onerror=alert(1)> [x](javascript:alert(2))'")
@@ -313,3 +314,18 @@ def test_plugin_option_defaults_are_the_renderer_defaults() -> None:
     options = plugin_config({})
     for name in ("style", "evidence_page", "disclaimer_page"):
         assert options[name] == getattr(SiteOptions, name), name
+
+
+def test_raw_html_in_a_case_is_an_error_naming_the_tag(sample, tmp_path: Path) -> None:
+    root = sample()
+    case = root / "cases" / "sample-case.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("diagnosis: Atopic dermatitis.", "diagnosis: Atopic <details>dermatitis and a<b>c <!-- x"), encoding="utf-8")
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "raw HTML" in line]
+    assert [line.split(": error: ")[0] for line in lines] == ["cases/sample-case.yaml:16:12"] * 3
+    assert ["(<details>)" in lines[0], "(<b>)" in lines[1], "(<!--)" in lines[2]] == [True, True, True]
+    assert all("diagnosis: raw HTML" in line and "Write Markdown instead" in line for line in lines)
+    assert mkdocs_build(root / "mkdocs.yml", tmp_path / "site").returncode != 0, "the build refuses it too"
+    show_raw_html(root)
+    assert run_cli("validate", str(root)).exit_code == 0, "raw_html: shown lets it through, shown as typed"
