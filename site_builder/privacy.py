@@ -27,6 +27,9 @@ MONTHS = (
 DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
 BIRTH_CONTEXT_RE = re.compile(r"(?:\bborn|\bbirth|\bDOB|\bD\.O\.B\.)\W*(?:on|in)?\s*$", re.I)
 HONORIFICS = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Mister|Doctor|Professor|Herr|Frau|Madame|Mme|Mlle)"
+WEEKDAYS = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b\.?"
+YEAR = r"(?:1[89]|20)\d{2}"
+AGE_WORDS = r"(?:ninety|one[- ]hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|\w+teen))?"
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ AGE_RULE = Rule(
         r"|\b(?:aged|age(?:\s+of)?)\s+(?P<n2>\d{2,3})\b(?!\+)"
         r"|\b(?P<n3>\d{2,3})\s*(?:years?|yrs?)\s+of\s+age\b"
         r"|\b(?P<n4>\d{2,3})\s*(?:yo|y/o|y\.o\.)(?!\w)"
-        r"|\b(?:ninety|one\s+hundred)(?:[- ]\w+)?[- ]years?[- ]old\b"
+        rf"|\b{AGE_WORDS}[- ]years?[- ]old\b|\b(?:aged|age(?:\s+of)?)\s+{AGE_WORDS}\b|\b{AGE_WORDS}\s+years?\s+of\s+age\b"
         r"|\b(?:nonagenarian|centenarian)s?\b|\b(?:his|her|their)\s+(?:nineties|9\d'?s)\b",
         re.I,
     ),
@@ -90,10 +93,24 @@ BIRTH_RULE = Rule(
     "give the age in years (patient.age) or an age band, never a date of birth",
 )
 DATE_ADVICE = "write relative time (Day 12, week 2) or the year only"
+PARTIAL_DATE_ADVICE = (
+    "a month with its year narrows down who the patient is: write relative time (week 2) or the year only; "
+    "a date of the publication rather than the patient is accepted with a privacy_allowlist entry"
+)
 CONTACT_ADVICE = "remove contact details"
 RECORD_ADVICE = "remove record, registration and reference numbers"
 RULES: tuple[Rule, ...] = (
     BIRTH_RULE,
+    Rule(
+        "weekday with a date",
+        re.compile(rf"\b{WEEKDAYS},?\s+(?:the\s+)?(?:{DAY}(?:\s+(?:of\s+)?{MONTHS})?|{MONTHS}\s+{DAY})(?:,?\s+\d{{4}})?(?!\w)"),
+        DATE_ADVICE,
+    ),
+    Rule(
+        "initials with a date",
+        re.compile(rf"\b(?:[A-Z]\.\s?){{2,3}}(?=[^\n]{{0,40}}?(?:\b{YEAR}\b|\b{DAY}\s+{MONTHS}|\b{MONTHS}\s+{DAY}\b))"),
+        "remove the patient's initials (refer to 'the patient')",
+    ),
     Rule(
         "calendar date",
         re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+\d{{4}}\b)?|\b{MONTHS}\s+{DAY}\b(?:,?\s+\d{{4}}\b)?"),
@@ -110,6 +127,25 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"),
         DATE_ADVICE,
         _numeric_date,
+    ),
+    Rule(
+        "month and year",
+        re.compile(rf"\b{MONTHS}\s+(?:of\s+)?{YEAR}\b"),
+        PARTIAL_DATE_ADVICE,
+    ),
+    Rule(
+        "month and year",
+        re.compile(rf"(?<![\w./-])(?:0?[1-9]|1[0-2])[./-]{YEAR}(?![\w/-]|\.\d)|(?<![\w./-]){YEAR}[./-](?:0[1-9]|1[0-2])(?![\w/-]|\.\d)"),
+        PARTIAL_DATE_ADVICE,
+    ),
+    Rule(
+        "month and year",
+        re.compile(
+            rf"\b(?:Q[1-4]|(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of)?|H[12]"
+            rf"|(?:early|mid|late)[- ](?:spring|summer|autumn|fall|winter)|spring|summer|autumn|fall|winter)(?:\s+of)?\s+{YEAR}\b",
+            re.I,
+        ),
+        PARTIAL_DATE_ADVICE,
     ),
     AGE_RULE,
     Rule(
@@ -191,6 +227,7 @@ def _normal(text: str) -> str:
 # Every rule needs one of these to match at all: a text without any of them is skipped (most prose is).
 HINT_RE = re.compile(
     rf"\d|@|://|www\.|\bborn\b|ninet|hundred|genarian|centenar|\b(?:MRN|PESEL|NHS)\b"
+    rf"|\b(?:[A-Z]\.\s?){{2}}|{WEEKDAYS}"
     rf"|\b(?:record|patient|hospital)\s+(?:number|no|id)\b|\b{HONORIFICS}\b",
     re.I,
 )

@@ -42,6 +42,22 @@ IDENTIFYING = [
     ("referred by Mrs Kowalska", "name", "Mrs Kowalska"),
     ("treated by Dr. Smith", "name", "Dr. Smith"),
     ("treated by Dr. J. Smith", "name", "Dr. J. Smith"),
+    ("seen in June 2023", "month and year", "June 2023"),
+    ("seen in March of 2024", "month and year", "March of 2024"),
+    ("seen in 06/2023", "month and year", "06/2023"),
+    ("seen in 6.2023", "month and year", "6.2023"),
+    ("seen in 2023-06", "month and year", "2023-06"),
+    ("seen in Q2 2023", "month and year", "Q2 2023"),
+    ("seen in the second quarter of 2023", "month and year", "second quarter of 2023"),
+    ("seen in late summer 2023", "month and year", "late summer 2023"),
+    ("seen on Monday 12th", "weekday with a date", "Monday 12th"),
+    ("seen on Tuesday, 5 June 2023", "weekday with a date", "Tuesday, 5 June 2023"),
+    ("seen on Fri. March 3", "weekday with a date", "Fri. March 3"),
+    ("a woman aged ninety-one", "age above 89", "aged ninety-one"),
+    ("ninety-five years of age", "age above 89", "ninety-five years of age"),
+    ("one hundred and two years old", "age above 89", "one hundred and two years old"),
+    ("patient J.K. (2023)", "initials with a date", "J.K."),
+    ("A. B. C., first seen in 2021", "initials with a date", "A. B. C."),
 ]
 
 # Clinical text that looks like an identifier but is not one.
@@ -59,7 +75,13 @@ HARMLESS = [
     "Section 2.3.1",
     "Section 12.3.10",
     "2025",
-    "in March 2024",
+    "in 2024",
+    "week 6/12",
+    "Sunscreen every day",
+    "on a Monday",
+    "a 21-year-old seen twice",
+    "J. Cosmet. Dermatol. 2025",
+    "(Figure 2, Table 1)",
     "a 21-year-old woman",
     "aged 90+",
     "a 90+ year-old man",
@@ -207,3 +229,14 @@ def test_allow_list_text_must_match_exactly(sample) -> None:
     (root / CASE).write_text((root / CASE).read_text(encoding="utf-8") + ALLOW.format(field="intervention.product.name", text="Brandt"), encoding="utf-8")
     _, errors = screen(root)
     assert sorted(e["field"] for e in errors) == ["intervention.product.name", "privacy_allowlist[0]"]
+
+
+def test_a_publication_date_is_accepted_with_a_reviewed_allow_list_entry(sample) -> None:
+    root = sample()
+    edit(root, CASE, "diagnosis: Atopic dermatitis.", "diagnosis: Atopic dermatitis, in a report published in June 2023.")
+    code, found = screen(root)
+    assert code == 1 and [(p["field"], p["line"], p["column"]) for p in found] == [("diagnosis", "16", "56")]
+    assert "possible month and year 'June 2023'" in found[0]["message"] and "a date of the publication rather than the patient" in found[0]["message"]
+    entry = "privacy_allowlist:\n  - field: diagnosis\n    text: June 2023\n    reason: The month the source report was published, not a date of the patient's care.\n"
+    (root / CASE).write_text((root / CASE).read_text(encoding="utf-8") + entry, encoding="utf-8")
+    assert screen(root) == (0, [])
