@@ -95,3 +95,22 @@ def test_pre_commit_hook_runs_the_validator() -> None:
         assert pattern.search(changed), changed
     assert not pattern.search("site_builder/cli.py")
     assert hooks["site-builder-schema"]["entry"] == "site-builder schema --check"
+
+
+def test_pre_commit_hook_definition_validates_the_changed_files(sample) -> None:
+    from conftest import run_cli
+
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == ("site-builder-validate", "site-builder validate", "python", True)
+    pattern = re.compile(hook["files"])
+    for changed in ("cases/smith2024-case1-vitiligo.yaml", "references.bib", "content/indications/burns.md", "mkdocs.yml", "docs/site/cases/a.yml"):
+        assert pattern.search(changed), changed
+    for unchanged in ("site_builder/cli.py", "templates/case.md.j2", "README.md"):
+        assert not pattern.search(unchanged), unchanged
+    root = sample()
+    command = hook["entry"].split()[1:]
+    changed = [str(root / "cases" / "sample-case.yaml"), str(root / "content" / "index.md")]
+    assert run_cli(*command, *changed).exit_code == 0
+    (root / "cases" / "sample-case.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    result = run_cli(*command, *changed)
+    assert result.exit_code == 1 and result.stdout.startswith("cases/sample-case.yaml:1:5: error: id:")
