@@ -81,7 +81,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
                 f"{len(project.cases)} cases, {len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
             )
         else:
-            summaries.append(f"{len(project.cases) + len(project.drafts)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+            summaries.append(f"{len(project.case_stems)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
         if project.drafts:
             summaries[-1] += f" ({len(project.drafts)} drafts, not built: {', '.join(sorted(project.drafts.values()))})"
     if problems or fmt == "json":

@@ -44,11 +44,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
         paths, options = resolve(self.config, self.root, docs, config.site_name, config.site_url)
-        project = load_project(paths)
+        project = load_project(paths, keep_drafts=self.serving)
         for problem in project.problems:
             (log.error if problem in project.errors else log.warning)(str(problem))
         for ident, display in sorted(project.drafts.items()):
-            log.info(f"{display}: a draft, left out of the site until 'site-builder publish {ident}'")
+            where = "shown in this preview only" if self.serving else "left out of the site"
+            log.info(f"{display}: a draft, {where} until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
         site = build_site(project, options)

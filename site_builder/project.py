@@ -67,11 +67,12 @@ class Project:
         return [c for c in self.cases.values() if c.indication == indication]
 
 
-def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None) -> Project:
+def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, keep_drafts: bool = False) -> Project:
     """Load and cross-check a project; problems are collected, never raised.
 
     With only (files or folders inside the project), the bibliography and indications are loaded as context and
     just the case files and pages under those paths are checked: what an editor or a pre-commit hook needs.
+    Drafts are checked, listed in project.drafts and left out of project.cases unless keep_drafts (a local preview).
     """
     project = Project(paths, only=tuple(p.resolve() for p in only) if only is not None else None)
     _load_bibliography(project)
@@ -82,7 +83,8 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None) -> Pro
         _check_published(project)
     for ident in [i for i, c in project.cases.items() if c.draft]:
         project.drafts[ident] = project.case_files[ident].display
-        del project.cases[ident], project.case_files[ident]
+        if not keep_drafts:
+            del project.cases[ident], project.case_files[ident]
     project.problems.sort()
     for loaded in project.case_files.values():
         loaded.located.forget()

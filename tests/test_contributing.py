@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -346,6 +347,97 @@ def test_new_indication_refuses_bad_values(project: Path, args: tuple[str, str],
     result = run_cli("new-indication", "--project", str(project), *[x for pair in values.items() for x in pair])
     assert result.exit_code == 2 and words in result.stderr
     assert not (project / "content" / "indications" / "vitiligo.md").exists()
+
+
+# Commands in CONTRIBUTING.md that a test cannot run on this machine, and why; every other command is run.
+NOT_RUN = {
+    "git clone https://github.com/YOUR-GITHUB-NAME/site_builder.git": "needs the network and a fork",
+    "cd site_builder": "the test works in a copy of the project instead of a clone",
+    "python3 -m pip install -e '.[test]'": "the suite runs in the installed project",
+    "python3 -m pip install pre-commit && pre-commit install": "installs a package from the network",
+    "git push -u origin HEAD": "needs the network and a fork",
+    "python3 -m pytest": "the suite this test is part of",
+    "exiftool -all= figure-1a.jpg": "an outside tool; the site re-encodes images without metadata (tests/test_images.py)",
+}
+COMMAND_RE = re.compile(r"(site-builder|mkdocs|git|python3|pre-commit|exiftool|cd) ")
+
+
+def guide_commands(guide: str) -> list[str]:
+    """Every command in the guide, in order: the lines of its sh blocks and the inline code that is a command."""
+    found = []
+    for block, inline in re.findall(r"```sh\n(.*?)```|`([^`\n]+)`", guide, re.S):
+        lines = [line.strip() for line in block.splitlines()] if block else [inline]
+        found += [line for line in lines if COMMAND_RE.match(line) and not line.startswith("#")]
+    return found
+
+
+def _serve(project: Path, command: list[str]) -> None:
+    """Run `mkdocs serve` on a free port until the draft case's page is served, then stop it."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", *command, "-a", f"127.0.0.1:{port}"], cwd=project,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/cases/smith2024-case2-melasma/", timeout=5) as page:
+                    assert page.status == 200
+                    return
+            except OSError:
+                assert server.poll() is None, server.stderr.read()
+                time.sleep(1)
+        raise AssertionError("mkdocs serve did not serve the draft case")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+def test_every_command_in_the_guide_runs(project: Path, monkeypatch) -> None:
+    monkeypatch.chdir(project)
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    commands = guide_commands(guide)
+    assert set(NOT_RUN) <= set(commands), "NOT_RUN lists only commands the guide has"
+    bibtex = re.search(r"```bibtex\n(.*?)```", guide, re.S).group(1)
+    with (project / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write("\n" + bibtex)
+    git = ["git", "-c", "user.name=Contributor", "-c", "user.email=contributor@example.invalid"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "the project as cloned"], cwd=project, check=True)
+    ran = []
+    for command in commands:
+        if command in NOT_RUN:
+            continue
+        words = shlex.split(command)
+        if words[0] == "site-builder":
+            result = run_cli(*words[1:])
+            assert "Traceback" not in result.output, command
+            assert result.exit_code == 0, f"{command}:\n{result.output}"
+            if words[1] == "new-case" and "--help" not in words:
+                # Step 4, which no command does: the contributor fills in the REQUIRED fields.
+                fill(project / "cases" / "smith2024-case2-melasma.yaml", {k: v.replace(KEY, "smith2024topical") if isinstance(v, str) else v for k, v in FILLED.items()})
+        elif words[:2] == ["mkdocs", "serve"]:
+            _serve(project, words)
+        elif words[0] == "mkdocs":
+            build = subprocess.run([sys.executable, "-m", *words, "-d", str(project.parent / "site")], cwd=project, capture_output=True, text=True)
+            assert build.returncode == 0, f"{command}:\n{build.stderr}"
+        else:
+            assert words[0] == "git", command
+            result = subprocess.run(words if words[1] != "commit" else [*git, *words[1:]], cwd=project, capture_output=True, text=True)
+            assert result.returncode == 0, f"{command}:\n{result.stderr}"
+        ran.append(command)
+    assert len(ran) + sum(c in NOT_RUN for c in commands) == len(commands)
+    assert {"site-builder publish smith2024-case2-melasma", "mkdocs serve", "mkdocs build --strict"} <= set(ran)
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True).stdout
+    assert "Add case 2 of Smith 2024 (melasma)" in log
+    assert "smith2024-case2-melasma" in (project / "cases" / "published-ids.txt").read_text(encoding="utf-8")
+    assert "withdrawn:" in (project / "cases" / "smith2024-case2-melasma.yaml").read_text(encoding="utf-8")
 
 
 def rendered_contributing() -> str:
