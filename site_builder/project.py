@@ -175,10 +175,6 @@ def read_registry(folder: Path) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip() and not line.lstrip().startswith("#")]
 
 
-def publish_advice(case_id: str) -> str:
-    return f"run 'site-builder publish {case_id}' to publish it and register its id"
-
-
 def register(folder: Path, case_id: str) -> None:
     """Add an id to cases/published-ids.txt (when the project keeps one) so that its URL is protected."""
     path = folder / REGISTRY
@@ -188,9 +184,9 @@ def register(folder: Path, case_id: str) -> None:
 
 
 def _check_published(project: Project) -> None:
-    """A published id keeps its case file (deleting it would turn its URL into a 404); a case that is not a draft is registered.
+    """A published id keeps its case file: deleting it would turn its URL into a 404.
 
-    Drafts are neither: deleting an abandoned draft is fine, and 'site-builder publish' registers an id when it is published.
+    Drafts are not registered, so deleting an abandoned draft is fine; 'site-builder publish' registers an id.
     """
     folder = project.paths.root / project.paths.cases
     path = folder / REGISTRY
@@ -205,13 +201,6 @@ def _check_published(project: Project) -> None:
                 Problem(display, line, 1, Severity.error, ident,
                         f"published case '{ident}' has no case file; its URL must keep working: restore the file and mark it withdrawn instead "
                         f"(git restore {cases}/{ident}.yaml, then site-builder withdraw {ident} --reason \"...\")")
-            )
-    ids = {ident for _, ident in registered}
-    for ident, loaded in project.case_files.items():
-        if not loaded.case.draft and ident not in ids:
-            project.problems.append(
-                Problem(loaded.display, *loaded.located.position(("id",)), Severity.error, "id",
-                        f"case '{ident}' is not a draft but its id is not in {cases}/{REGISTRY}: {publish_advice(ident)}")
             )
 
 

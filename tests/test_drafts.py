@@ -53,16 +53,6 @@ def test_new_case_is_a_draft_that_may_be_deleted(sample) -> None:
     assert result.exit_code == 0, result.stdout
 
 
-def test_a_case_that_is_not_a_draft_must_be_registered(sample) -> None:
-    root = with_registry(sample())
-    add_draft(root, "other-case", draft=False)
-    result = run_cli("validate", str(root))
-    assert result.exit_code == 1
-    [problem] = problems_of(result.stdout)
-    assert (problem["path"], problem["line"], problem["field"]) == ("cases/other-case.yaml", "3", "id")
-    assert "run 'site-builder publish other-case'" in problem["message"]
-
-
 def test_publish_refuses_a_case_with_errors_and_changes_nothing(sample) -> None:
     root = with_registry(sample())
     path = add_draft(root)

@@ -177,7 +177,7 @@ def test_every_repository_case_is_registered_as_published() -> None:
 
     registered = {ident for _, ident in read_registry(PROJECT / "cases")}
     published = {p.stem for p in (PROJECT / "cases").glob("*.yaml") if not yaml.safe_load(p.read_text(encoding="utf-8")).get("draft")}
-    assert published <= registered
+    assert published <= registered, f"run 'site-builder publish ID' for: {', '.join(sorted(published - registered))}"
 
 
 def test_invalid_plugin_options_are_reported_without_traceback(sample) -> None:
