@@ -261,12 +261,12 @@ class _Generator:
         notes = rng.sample(self.pools.notes, rng.randint(0, min(4, len(self.pools.notes))))
         if notes:
             case["editorial_notes"] = notes
-        case["consent"] = {"held_by": "the authors of the source publication", "scope": "the procedure and the publication of the patient's images"}
+        case["consent"] = {"source_says": "All patients signed consent to the procedure and to the publication of their images."}
         if rng.random() < 0.3:
             case["review"] = {"last_reviewed": "2026-11-26", "reviewed_by": "site_builder editorial team"}
         locators = {g: [f"Section {rng.randint(2, 4)}.{rng.randint(1, 9)}"] for g in FACT_GROUPS if case.get(g) not in (None, [], {}, "")}
         locators.setdefault("patient", ["Table 1"])
-        case["source"] = {"citation": source, "case_label": f"Case {rng.randint(1, 12)}", "locators": locators}
+        case["source"] = {"citation": source, "based_on": "full-text", "case_label": f"Case {rng.randint(1, 12)}", "locators": locators}
         Case.model_validate(case)  # the schema is the judge: nothing invalid is ever written
         return case
 
@@ -301,7 +301,10 @@ class _Generator:
         for procedure in procedures:
             if procedure.get("description"):
                 procedure["description"] = t("procedure", procedure["description"])
-        intervention["combined_procedures"] = procedures
+        if procedures:
+            intervention["combined_procedures"] = procedures
+        else:
+            intervention.pop("combined_procedures", None)  # unset: not reported in the source
         return intervention
 
 

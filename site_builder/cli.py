@@ -43,9 +43,9 @@ def _project_root(path: Path) -> Path:
 
 
 def _checked_here(project_paths, path: Path) -> bool:  # noqa: ANN001 - ProjectPaths
-    """Whether validate has anything to check in path: case files, content pages, the bibliography."""
+    """Whether validate has anything to check in path: case and study files, content pages, the bibliography."""
     resolved = path.resolve()
-    inputs = [project_paths.root / project_paths.cases, project_paths.root / project_paths.content, project_paths.root / project_paths.bibliography]
+    inputs = [project_paths.root / project_paths.cases, project_paths.root / project_paths.studies, project_paths.root / project_paths.content, project_paths.root / project_paths.bibliography]
     return any(resolved == i.resolve() or i.resolve() in resolved.parents or resolved in i.resolve().parents for i in inputs)
 
 
@@ -76,12 +76,13 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
             continue
         project = load_project(project_paths, only)
         problems += project.problems
+        studies = f"{len(project.studies)} studies, " if project.studies else ""
         if whole:
             summaries.append(
-                f"{len(project.cases)} cases, {len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
+                f"{len(project.cases)} cases, {studies}{len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
             )
         else:
-            summaries.append(f"{len(project.case_stems)} case files and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+            summaries.append(f"{len(project.case_stems)} case files{f', {len(project.study_stems)} study files' if project.study_stems else ''} and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
         if project.drafts:
             summaries[-1] += f" ({len(project.drafts)} drafts, not built: {', '.join(sorted(project.drafts.values()))})"
     if problems or fmt == "json":
@@ -97,20 +98,21 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Exit 1 if the committed schema differs from the model instead of writing it.")
 def schema(path: Path, check: bool) -> None:
-    """Write schema/case.schema.json (the JSON Schema editors use) from the case model."""
-    from .schema import SCHEMA_PATH, case_schema_text
+    """Write schema/case.schema.json and schema/study.schema.json (the JSON Schemas editors use) from the models."""
+    from .schema import SCHEMAS, schema_text
 
-    target = path / SCHEMA_PATH
-    text = case_schema_text()
-    if check:
-        current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        if current != text:
-            click.echo(f"{SCHEMA_PATH}:1:1: error: schema: out of date; run 'site-builder schema' and commit it", err=True)
-            sys.exit(1)
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {target}", err=True)
+    stale = 0
+    for rel, model in SCHEMAS.items():
+        target, text = path / rel, schema_text(model)
+        if check:
+            if (target.read_text(encoding="utf-8") if target.is_file() else "") != text:
+                click.echo(f"{rel.as_posix()}:1:1: error: schema: out of date; run 'site-builder schema' and commit it", err=True)
+                stale += 1
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {target}", err=True)
+    sys.exit(1 if stale else 0)
 
 
 @main.command()

@@ -43,6 +43,7 @@ class SiteBuilderConfig(Config):
 
     # inputs
     cases = c.Type(str, default=ProjectPaths.cases)
+    studies = c.Type(str, default=ProjectPaths.studies)
     bibliography = c.Type(str, default=ProjectPaths.bibliography)
     templates = c.Type(str, default="templates")
     raw_html = c.Choice(("error", "shown"), default="error")  # raw HTML in case text: an error, or shown as typed
@@ -80,7 +81,7 @@ def resolve(options: SiteBuilderConfig, root: Path, docs_dir: str, site_name: st
     from .metadata import SiteMeta, public_site_url
     from .site import SiteOptions
 
-    paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir, options.raw_html)
+    paths = ProjectPaths(root, options.cases, options.bibliography, docs_dir, options.raw_html, options.studies)
     url, warning = public_site_url(site_url)
     if warning:
         log.warning(f"site-builder: {warning}")

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import types
 import typing
 from dataclasses import dataclass
 from enum import Enum
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+
+from .model import Absence, is_fact_marker
 
 KEY_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<dashes>(?:-[ \t]+)*)(?P<key>[^\s#:'\"\[\]{}&*!|>%@`-][^:#]*?|\"[^\"]*\"|'[^']*'):(?:[ \t]|$)")
 
@@ -263,12 +266,23 @@ def _choices(info: FieldInfo | None) -> list[str]:
     if info is None:
         return []
     found: list[str] = []
-    for arg in [info.annotation, *typing.get_args(info.annotation)]:
+
+    def walk(arg: object) -> None:  # through unions and Annotated (a Fact), not into lists
         if isinstance(arg, type) and issubclass(arg, Enum):
-            found += [str(m.value) for m in arg]
+            found.extend(str(m.value) for m in arg)
         elif typing.get_origin(arg) is typing.Literal:
-            found += [str(v) for v in typing.get_args(arg)]
-    return found
+            found.extend(str(v) for v in typing.get_args(arg))
+        elif typing.get_origin(arg) is typing.Annotated:
+            before = len(found)
+            walk(typing.get_args(arg)[0])
+            if len(found) > before and any(is_fact_marker(m) for m in arg.__metadata__):
+                found.extend(a.value for a in Absence)  # a choice of values, or why there is none
+        elif typing.get_origin(arg) in (typing.Union, types.UnionType):
+            for inner in typing.get_args(arg):
+                walk(inner)
+
+    walk(info.annotation)
+    return list(dict.fromkeys(found))
 
 
 TYPE_WORDS = {

@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .model import SLUG_PATTERN, Case, Indication, Problem, Severity
+from .model import SLUG_PATTERN, Case, Indication, Problem, Severity, provenance_problems
+from .study import Study
 from .explain import explain_validation
 from .yamlsource import Located, YamlError, decode, format_field, loads
 
@@ -37,6 +38,11 @@ class CaseFile:
     case: Case
     display: str
     located: Located
+
+    @property
+    def record(self) -> Case:
+        """The loaded record, whatever its kind."""
+        return self.case
 
 
 def _error(display: str, pos: tuple[int, int], field: str, message: str) -> Problem:
@@ -81,22 +87,48 @@ def _pydantic_problems(exc: ValidationError, located: Located, display: str, hin
         yield _error(display, pos, format_field(loc), message)
 
 
-def load_case(path: Path, display: str) -> tuple[CaseFile | None, list[Problem]]:
-    """Load and validate one case file against the Case model."""
+@dataclass(frozen=True)
+class StudyFile:
+    """A loaded study with what is needed to point back into its file."""
+
+    study: Study
+    display: str
+    located: Located
+
+    @property
+    def record(self) -> Study:
+        """The loaded record, whatever its kind."""
+        return self.study
+
+
+def _load_record(path: Path, display: str, model: type[Case] | type[Study], kind: str) -> tuple[Any, Located | None, list[Problem]]:
+    """Load one record file and validate it against its model, the id and the rules of its provenance."""
     located, problems = _read_yaml(path, display)
     if located is None:
-        return None, problems
+        return None, None, problems
     if not isinstance(located.data, dict):
-        return None, [_error(display, (1, 1), "", "a case file must be a YAML mapping of fields")]
+        return None, None, [_error(display, (1, 1), "", f"a {kind} file must be a YAML mapping of fields")]
     try:
-        case = Case.model_validate(located.data)
+        record = model.model_validate(located.data)
     except ValidationError as exc:
-        return None, list(_pydantic_problems(exc, located, display, model=Case))
+        return None, None, list(_pydantic_problems(exc, located, display, model=model))
     stem = path.name.rsplit(".", 1)[0]
-    if case.id != stem:
-        return None, [_error(display, located.position(("id",)), "id",
-                             f"id '{case.id}' must equal the file name '{stem}'. Rename the file to {case.id}{path.suffix} or change the id")]
-    return CaseFile(case, display, located), []
+    if record.id != stem:
+        return None, None, [_error(display, located.position(("id",)), "id", f"id '{record.id}' must equal the file name '{stem}'. Rename the file to {record.id}{path.suffix} or change the id")]
+    ruled = [_error(display, located.position(field), format_field(field), message) for field, message in provenance_problems(record)]
+    return (None, None, ruled) if ruled else (record, located, [])
+
+
+def load_case(path: Path, display: str) -> tuple[CaseFile | None, list[Problem]]:
+    """Load and validate one case file against the Case model."""
+    case, located, problems = _load_record(path, display, Case, "case")
+    return (CaseFile(case, display, located) if case else None), problems
+
+
+def load_study(path: Path, display: str) -> tuple[StudyFile | None, list[Problem]]:
+    """Load and validate one study file against the Study model."""
+    study, located, problems = _load_record(path, display, Study, "study")
+    return (StudyFile(study, display, located) if study else None), problems
 
 
 def case_paths(folder: Path) -> list[Path]:

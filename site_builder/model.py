@@ -6,14 +6,18 @@ import re
 import dataclasses
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, ValidatorFunctionWrapHandler, WrapSerializer, WrapValidator, field_validator, model_validator
+
+from .evidence import Design, EvidenceLevel, evidence_level
 
 SCHEMA_VERSION = 1
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
+CITATION_KEY_PATTERN = r"^[^\s{}(),=\\#%\"']+$"  # characters BibTeX does not allow in a key
 
+Positive = Annotated[float, Field(gt=0)]
 Markdown = Annotated[
     str,
     Field(
@@ -21,6 +25,62 @@ Markdown = Annotated[
         description="Markdown text in our own words. Cite with Pandoc syntax: [@key], [@a; @b], [@key, p. 4].",
     ),
 ]
+
+
+class Absence(Enum):
+    """Why a fact has no value: the source says there was none, the source does not say, or it does not apply.
+
+    Not a str: an absent list or text can never be iterated or printed as if it were a value."""
+
+    not_reported = "not-reported"
+    none = "none"
+    not_applicable = "not-applicable"
+
+    def __str__(self) -> str:
+        return ABSENCE_TEXT[self]
+
+
+ABSENCE_TEXT = {
+    Absence.not_reported: "not reported in the source",
+    Absence.none: "none, as the source states",
+    Absence.not_applicable: "does not apply",
+}
+
+
+def _absent_or(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    if isinstance(value, Absence):
+        return value
+    if isinstance(value, str) and value in Absence._value2member_map_:
+        return Absence(value)
+    return handler(value)
+
+
+def _absence_code(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    return value.value if isinstance(value, Absence) else handler(value)
+
+
+class Fact:
+    """A fact of the source: Fact[T] holds a T or an Absence; an unset (None) fact is not reported in the source.
+
+    No fact has a default value: what the source does not give is never filled in."""
+
+    def __class_getitem__(cls, kind: Any) -> Any:
+        return Annotated[kind, WrapValidator(_absent_or, json_schema_input_type=Union[Absence, kind]), WrapSerializer(_absence_code)]
+
+
+def is_fact_marker(metadata: Any) -> bool:
+    """Whether an Annotated metadata item is the one that makes a type a Fact."""
+    return isinstance(metadata, WrapValidator) and metadata.func is _absent_or
+
+
+def is_reported(value: Any) -> bool:
+    """True when a fact holds a value (not None, not an Absence)."""
+    return value is not None and not isinstance(value, Absence)
+
+
+def absence_text(value: Any) -> str:
+    """The reader's wording for a fact without a value ('not reported in the source' for None)."""
+    return ABSENCE_TEXT[value if isinstance(value, Absence) else Absence.not_reported]
 
 
 class Record(BaseModel):
@@ -73,21 +133,19 @@ class FactGroup(str, Enum):
     figures = "figures"
     learning_points = "learning_points"
     consent = "consent"
+    design = "design"
+    participants = "participants"
+    population = "population"
 
 
 class Patient(Record):
-    """De-identified demographics: an age in years or an age band, never a date of birth."""
+    """De-identified demographics: an age in years or an age band, never a date of birth; unset facts are not reported."""
 
-    age: int | None = Field(None, ge=0, le=89, description="Age in years at presentation (0-89); older patients use age_band '90+'.", examples=[21])
-    age_band: str | None = Field(None, pattern=r"^(\d{1,2}-\d{1,2}|90\+)$", description="Age band when the exact age is not given or must not be shown.", examples=["20-29", "90+"])
-    sex: Sex = Field(description="Sex as reported by the source.", examples=["female"])
-    skin_type: Literal["I", "II", "III", "IV", "V", "VI"] | None = Field(None, description="Fitzpatrick skin type, when the source gives it.", examples=["III"])
+    age: Fact[Annotated[int, Field(ge=0, le=89)]] | None = Field(None, description="Age in years at presentation (0-89); older patients use age_band '90+'; not-reported when the source does not say.", examples=[21])
+    age_band: str | None = Field(None, pattern=r"^(\d{1,2}-\d{1,2}|90\+)$", description="Age band, instead of age, when the exact age is not given or must not be shown.", examples=["20-29", "90+"])
+    sex: Fact[Sex] | None = Field(None, description="Sex as reported by the source.", examples=["female"])
+    skin_type: Fact[Literal["I", "II", "III", "IV", "V", "VI"]] | None = Field(None, description="Fitzpatrick skin type.", examples=["III"])
 
-    @model_validator(mode="after")
-    def _age_or_band(self) -> Patient:
-        if self.age is None and self.age_band is None:
-            raise ValueError("give either age (years) or age_band")
-        return self
 
 
 class Summary(Record):
@@ -101,27 +159,27 @@ class Product(Record):
     """The product applied."""
 
     name: str = Field(min_length=1, description="Product name as given by the source.", examples=["ASCEplus Derma Signal Kit/SRLV"])
-    manufacturer: str | None = Field(None, description="Manufacturer and country.", examples=["ExoCoBio Inc., Seoul, South Korea"])
-    route: Literal["topical", "intradermal", "other"] = Field("topical", description="How it was given.", examples=["topical"])
+    manufacturer: Fact[str] | None = Field(None, description="Manufacturer and country.", examples=["ExoCoBio Inc., Seoul, South Korea"])
+    route: Fact[Literal["topical", "intradermal", "other"]] | None = Field(None, description="How it was given (no default: a route the source does not give is not reported).", examples=["topical"])
 
 
 class Regimen(Record):
     """How often, for how long and how much of the product was used."""
 
-    frequency: str | None = Field(None, description="How often it was applied, as the source says.", examples=["twice daily"])
-    duration_days: float | None = Field(None, gt=0, description="Length of use in days.", examples=[14])
-    amount_ml: float | None = Field(None, gt=0, description="Total volume of reconstituted product used, in mL.", examples=[15])
-    amount_mg: float | None = Field(None, gt=0, description="Total lyophilised product used, in mg.", examples=[20])
+    frequency: Fact[str] | None = Field(None, description="How often it was applied, as the source says.", examples=["twice daily"])
+    duration_days: Fact[Positive] | None = Field(None, description="Length of use in days.", examples=[14])
+    amount_ml: Fact[Positive] | None = Field(None, description="Total volume of reconstituted product used, in mL.", examples=[15])
+    amount_mg: Fact[Positive] | None = Field(None, description="Total lyophilised product used, in mg.", examples=[20])
     description: Markdown | None = Field(None, description="The regimen in words, with anything the fields above cannot hold.", examples=["Two layers at the start, then twice a day at home [@majewska2025efficacy]."])
 
 
 class ProcedureSettings(Record):
     """Device settings of a combined procedure; only what the source gives."""
 
-    depth_mm: str | None = Field(None, description="Microneedling depth in mm; a range is written '1-1.5'.", examples=["0.5", "1-1.5"])
-    passes: int | None = Field(None, ge=1, description="Passes over the treated area.", examples=[3])
-    energy: str | None = Field(None, description="Laser energy or fluence with its unit, exactly as printed.", examples=["1900 J"])
-    wavelength_nm: float | None = Field(None, gt=0, description="Laser wavelength in nm.", examples=[2940])
+    depth_mm: Fact[str] | None = Field(None, description="Microneedling depth in mm; a range is written '1-1.5'.", examples=["0.5", "1-1.5"])
+    passes: Fact[Annotated[int, Field(ge=1)]] | None = Field(None, description="Passes over the treated area.", examples=[3])
+    energy: Fact[str] | None = Field(None, description="Laser energy or fluence with its unit, exactly as printed.", examples=["1900 J"])
+    wavelength_nm: Fact[Positive] | None = Field(None, description="Laser wavelength in nm.", examples=[2940])
     other: str | None = Field(None, description="Any other setting, as printed.", examples=["spot size 5 mm"])
 
 
@@ -129,10 +187,10 @@ class Procedure(Record):
     """A procedure combined with the product (microneedling, laser, ...)."""
 
     type: Literal["microneedling", "ablative-fractional-laser", "laser", "peel", "injection", "other"] = Field(description="Kind of procedure.", examples=["microneedling"])
-    device: str | None = Field(None, description="Device and maker, as given.", examples=["Dermapen (DermapenWorld, Australia)"])
-    sessions: int | None = Field(None, ge=1, description="Number of sessions.", examples=[2])
-    interval: str | None = Field(None, description="Time between sessions.", examples=["7 days"])
-    settings: ProcedureSettings | None = Field(None, description="Device settings.", examples=[{"depth_mm": "1-1.5", "passes": 3}])
+    device: Fact[str] | None = Field(None, description="Device and maker, as given.", examples=["Dermapen (DermapenWorld, Australia)"])
+    sessions: Fact[Annotated[int, Field(ge=1)]] | None = Field(None, description="Number of sessions.", examples=[2])
+    interval: Fact[str] | None = Field(None, description="Time between sessions.", examples=["7 days"])
+    settings: Fact[ProcedureSettings] | None = Field(None, description="Device settings.", examples=[{"depth_mm": "1-1.5", "passes": 3}])
     description: Markdown | None = Field(None, description="The procedure in words.", examples=["Two sessions one week apart, the product applied after each [@majewska2025efficacy]."])
 
 
@@ -141,8 +199,13 @@ class Intervention(Record):
 
     summary: str = Field(min_length=1, max_length=200, description="The intervention in one line, for case cards and tables.", examples=["RSCE product on the left hand twice daily for 2 weeks"])
     product: Product = Field(description="The product used.", examples=[{"name": "ASCEplus Derma Signal Kit/SRLV", "route": "topical"}])
-    regimen: Regimen = Field(description="How it was used.", examples=[{"frequency": "twice daily", "duration_days": 14}])
-    combined_procedures: list[Procedure] = Field(default_factory=list, description="Procedures done together with the product.", examples=[[{"type": "microneedling", "sessions": 2, "interval": "7 days"}]])
+    regimen: Regimen = Field(default_factory=Regimen, description="How it was used; each fact the source does not give stays unset.", examples=[{"frequency": "twice daily", "duration_days": 14}])
+    combined_procedures: Fact[Annotated[list[Procedure], Field(min_length=1)]] | None = Field(None, description="Procedures done together with the product; none when the source says there were none; unset when it does not say.", examples=[[{"type": "microneedling", "sessions": 2, "interval": "7 days"}], "none"])
+
+    @property
+    def procedures(self) -> list[Procedure]:
+        """The combined procedures as a list: empty when there were none or the source does not say."""
+        return self.combined_procedures if is_reported(self.combined_procedures) else []
 
 
 class Comparator(Record):
@@ -150,7 +213,7 @@ class Comparator(Record):
 
     kind: ComparatorKind = Field(description="What the comparison side received.", examples=["emollient"])
     description: Markdown = Field(description="Which side received what.", examples=["Right hand: the patient's usual emollient."])
-    result: Markdown | None = Field(None, description="What happened on the comparison side.", examples=["The right hand did not change [@majewska2025efficacy]."])
+    result: Fact[Markdown] | None = Field(None, description="What happened on the comparison side.", examples=["The right hand did not change [@majewska2025efficacy]."])
 
 
 class TimelineEvent(Record):
@@ -178,8 +241,8 @@ class Outcome(Record):
     """One observed change, when it was seen and who judged it."""
 
     description: Markdown = Field(description="What changed.", examples=["Itching stopped on the treated hand."])
-    timepoint: str | None = Field(None, description="When, relative to treatment start.", examples=["day 12", "12 weeks after the first procedure"])
-    assessed_by: AssessedBy = Field(description="Who judged the change.", examples=["patient"])
+    timepoint: Fact[str] | None = Field(None, description="When, relative to treatment start.", examples=["day 12", "12 weeks after the first procedure"])
+    assessed_by: Fact[AssessedBy] | None = Field(None, description="Who judged the change.", examples=["patient"])
     key: bool = Field(False, description="The case's key outcome, shown on its case card (at most one).", examples=[True])
 
 
@@ -193,7 +256,7 @@ class AdverseEvents(Record):
 class FollowUp(Record):
     """How long the patient was followed after treatment started."""
 
-    duration_weeks: float | None = Field(None, gt=0, description="Length of follow-up in weeks.", examples=[6])
+    duration_weeks: Fact[Positive] | None = Field(None, description="Length of follow-up in weeks.", examples=[6])
     description: Markdown | None = Field(None, description="Follow-up in words.", examples=["Last contact after 6 weeks, when the effect was maintained [@majewska2025efficacy]."])
 
 
@@ -212,7 +275,7 @@ class Figure(Record):
 
     label: str = Field(min_length=1, description="The figure's label in the source.", examples=["Figure 1C"])
     caption: Markdown = Field(description="What the figure shows, in our own words.", examples=["Both hands with atopic dermatitis before treatment."])
-    timepoint: str | None = Field(None, description="When it was taken, relative to treatment.", examples=["day 12"])
+    timepoint: Fact[str] | None = Field(None, description="When it was taken, relative to treatment.", examples=["day 12"])
     image: str | None = Field(None, description="Path of the image inside the case's folder (optional).", examples=["figure-1a.jpg"])
     consent: ImageConsent | None = Field(None, description="Required when image is given.", examples=[{"held_by": "the authors of the source publication", "covers_internet_publication": True, "identifiable": False}])
 
@@ -239,12 +302,32 @@ class EditorialNote(Record):
 
 
 class Consent(Record):
-    """Attestation of the patient's consent; the consent document itself never enters the repository."""
+    """What is known of the patient's consent; the consent document itself never enters the repository.
 
-    held_by: str = Field(min_length=1, description="Who holds the signed consent.", examples=["the authors of the source publication"])
-    scope: str = Field(min_length=1, description="What the consent covers, as the source states.", examples=["the procedure and publication of images"])
+    A published source: what it says about consent (not-reported is a valid answer). An original, unpublished
+    case: who holds the consent and what it covers."""
+
+    source_says: Fact[Markdown] | None = Field(None, description="What the published source says about consent, in our own words, or not-reported when it says nothing.", examples=["All patients signed consent to the procedure and to the publication of their images.", "not-reported"])
+    held_by: str | None = Field(None, min_length=1, description="Who holds the signed consent (required for an unpublished case).", examples=["the treating clinic"])
+    scope: str | None = Field(None, min_length=1, description="What the consent covers (required for an unpublished case).", examples=["the treatment record and publication of the case on this site"])
     form_version: str | None = Field(None, description="Version of the consent form, when known.", examples=["2.1"])
     year: int | None = Field(None, ge=1900, le=2100, description="Year consent was given, when known.", examples=[2024])
+
+
+def provenance_problems(record: Case | Any) -> list[tuple[tuple[str, ...], str]]:
+    """Rules that follow from what a record is based on, as (field path, message) pairs for the loader to locate."""
+    problems: list[tuple[tuple[str, ...], str]] = []
+    based_on = record.source.based_on
+    consent = record.consent
+    if based_on is Provenance.unpublished:
+        for name in ("held_by", "scope"):
+            if getattr(consent, name) is None:
+                problems.append((("consent", name), "required for an unpublished case: who holds the consent and what it covers"))
+    elif consent.source_says is None:
+        problems.append((("consent", "source_says"), "state what the source says about consent (write not-reported when it says nothing)"))
+    if isinstance(record, Case) and record.timeline is None and based_on in (Provenance.full_text, Provenance.unpublished):
+        problems.append((("timeline",), f"required for a case based on {based_on.value}: only abstracts and summaries may leave it out"))
+    return problems
 
 
 class AllowEntry(Record):
@@ -270,10 +353,80 @@ class Withdrawal(Record):
     reason: Markdown = Field(description="Why it was withdrawn.", examples=["The source publication was retracted."])
 
 
+class Provenance(str, Enum):
+    """What a record was built from."""
+
+    full_text = "full-text"
+    abstract = "abstract"
+    congress_abstract = "congress-abstract"
+    secondary_summary = "secondary-summary"
+    unpublished = "unpublished"
+
+
+PROVENANCE_TEXT = {
+    Provenance.full_text: "based on the full text of the source",
+    Provenance.abstract: "based on the abstract only",
+    Provenance.congress_abstract: "based on a congress abstract only",
+    Provenance.secondary_summary: "based on another paper's summary of it, not on the original",
+    Provenance.unpublished: "an original case contributed by the treating clinician: unpublished, not peer-reviewed",
+}
+UNPUBLISHED_LABEL = "unpublished, not peer-reviewed"
+
+
+class ReportRole(str, Enum):
+    """What kind of report of the work a citation is."""
+
+    journal_article = "journal-article"
+    preprint = "preprint"
+    congress_abstract = "congress-abstract"
+    secondary_summary = "secondary-summary"
+    other = "other"
+
+
+REPORT_ROLE_TEXT = {
+    ReportRole.journal_article: "journal article",
+    ReportRole.preprint: "preprint (not peer-reviewed)",
+    ReportRole.congress_abstract: "congress abstract",
+    ReportRole.secondary_summary: "another paper's summary",
+    ReportRole.other: "other report",
+}
+
+
+class Consulted(str, Enum):
+    """How much of a report the record's authors read."""
+
+    full_text = "full-text"
+    abstract = "abstract"
+    not_consulted = "not-consulted"
+
+
+CONSULTED_TEXT = {
+    Consulted.full_text: "full text read",
+    Consulted.abstract: "abstract only",
+    Consulted.not_consulted: "not read for this record",
+}
+
+
+class Report(Record):
+    """Another report of the same work (a preprint, a congress abstract, a review's summary of it)."""
+
+    citation: str = Field(pattern=CITATION_KEY_PATTERN, description="Key of the report in references.bib.", examples=["roe2023preprint"])
+    role: ReportRole = Field(description="What kind of report it is.", examples=["preprint"])
+    consulted: Consulted = Field(description="How much of it was read for this record.", examples=["abstract"])
+    locator: str | None = Field(None, description="Where in the report the work is described (for a summary inside another paper).", examples=["Section 3 (Discussion), paragraph citing reference 38"])
+    note: Markdown | None = Field(None, description="What this report adds or how it differs, in our own words.", examples=["Gives four or five sessions where the journal article gives five [@roe2023preprint]."])
+
+
 class Source(Record):
     """Where the facts come from: a citation key plus locators for each fact group."""
 
-    citation: str = Field(min_length=1, description="Key of the source in references.bib.", examples=["majewska2025efficacy"])
+    citation: str = Field(min_length=1, description="Key of the source in references.bib (the main report).", examples=["majewska2025efficacy"])
+    based_on: Provenance = Field(description="What this record was built from: full-text, abstract, congress-abstract, secondary-summary (another paper's summary), or unpublished (an original case from the treating clinician).", examples=["full-text", "abstract"])
+    role: ReportRole | None = Field(None, description="What kind of report the main source is.", examples=["journal-article"])
+    consulted: Consulted | None = Field(None, description="How much of the main source was read, when not what based_on says (not-consulted when the record rests on its other reports).", examples=["not-consulted"])
+    funding: Fact[str] | None = Field(None, description="What the source says about its funding.", examples=["The authors received no specific funding for this work.", "not-reported"])
+    conflicts_of_interest: Fact[str] | None = Field(None, description="What the source says about its authors' conflicts of interest.", examples=["The authors declare no conflicts of interest."])
+    reports: list[Report] = Field(default_factory=list, description="Other reports of the same work, each with its role.", examples=[[{"citation": "roe2023preprint", "role": "preprint", "consulted": "abstract"}]])
     case_label: str | None = Field(None, description="How the source names this case.", examples=["Case 1 (Table 2); Section 2.1"])
     locators: dict[FactGroup, list[str]] = Field(description="Per fact group, the sections, table rows and figures it comes from.", examples=[{"intervention": ["Section 2.1", "Table 2, row 1"]}])
 
@@ -304,20 +457,20 @@ class Case(Record):
     summary: Summary = Field(description="Plain-language and clinician summaries.", examples=[{"plain_language": "A young woman put the product on one hand for two weeks. The itch got better on that hand.", "clinician": "Split-hand comparison against emollient in hand eczema [@majewska2025efficacy]."}])
     patient: Patient = Field(description="De-identified demographics.", examples=[{"age": 21, "sex": "female"}, {"age_band": "90+", "sex": "male", "skin_type": "III"}])
     presentation: Markdown = Field(description="Presenting complaint and findings.", examples=["Itchy, thickened eczema on the backs of both hands, worse on the left [@majewska2025efficacy]."])
-    history: Markdown | None = Field(None, description="Relevant medical history.", examples=["Atopic dermatitis since early childhood [@majewska2025efficacy]."])
-    prior_treatments: list[Markdown] = Field(default_factory=list, description="Treatments before this intervention.", examples=[["Topical glucocorticosteroids during flares [@majewska2025efficacy]."]])
+    history: Fact[Markdown] | None = Field(None, description="Relevant medical history.", examples=["Atopic dermatitis since early childhood [@majewska2025efficacy]."])
+    prior_treatments: Fact[Annotated[list[Markdown], Field(min_length=1)]] | None = Field(None, description="Treatments before this intervention; none when the source says there were none.", examples=[["Topical glucocorticosteroids during flares [@majewska2025efficacy]."], "none"])
     diagnosis: Markdown = Field(description="Diagnosis as stated by the source.", examples=["Atopic dermatitis with eczema of the backs of both hands [@majewska2025efficacy]."])
     intervention: Intervention = Field(description="What was done.", examples=[{"summary": "Product on the left hand twice daily for 2 weeks", "product": {"name": "ASCEplus Derma Signal Kit/SRLV"}, "regimen": {"frequency": "twice daily", "duration_days": 14}}])
-    comparator: Comparator | None = Field(None, description="A within-patient comparison, when there is one.", examples=[{"kind": "emollient", "description": "Right hand, the usual emollient [@majewska2025efficacy]."}])
-    timeline: Timeline = Field(description="The course in relative time.", examples=[{"origin": "first application of the product", "events": [{"day": 0, "event": "First application."}]}])
+    comparator: Fact[Comparator] | None = Field(None, description="A within-patient comparison; none when the source says there was none.", examples=[{"kind": "emollient", "description": "Right hand, the usual emollient [@majewska2025efficacy]."}])
+    timeline: Timeline | None = Field(None, description="The course in relative time; required unless the record is based on an abstract or a summary.", examples=[{"origin": "first application of the product", "events": [{"day": 0, "event": "First application."}]}])
     outcomes: list[Outcome] = Field(min_length=1, description="What changed, when, and who judged it.", examples=[[{"description": "Itching stopped on the treated hand [@majewska2025efficacy].", "timepoint": "day 12", "assessed_by": "patient", "key": True}]])
-    adverse_events: AdverseEvents = Field(description="Harms, or an explicit statement that none were reported.", examples=[{"status": "none-reported"}])
-    follow_up: FollowUp | None = Field(None, description="Length of follow-up.", examples=[{"duration_weeks": 6}])
+    adverse_events: Fact[AdverseEvents] | None = Field(None, description="Harms, or the source's statement that there were none.", examples=[{"status": "none-reported"}])
+    follow_up: Fact[FollowUp] | None = Field(None, description="Length of follow-up.", examples=[{"duration_weeks": 6}])
     figures: list[Figure] = Field(default_factory=list, description="Figures of the source, in our own words.", examples=[[{"label": "Figure 1A", "caption": "Both hands before treatment.", "timepoint": "before treatment"}]])
     learning_points: list[Markdown] = Field(default_factory=list, description="Lessons, in our own words.", examples=[["The authors suggest the product may calm inflammation [@majewska2025efficacy]."]])
     editorial_notes: list[EditorialNote] = Field(default_factory=list, description="Where the source contradicts itself.", examples=[[{"topic": "length of use", "readings": [{"text": "Used for 2 weeks.", "locator": "Section 2.1"}, {"text": "Used for 3 weeks.", "locator": "Table 2, row 1"}], "note": "We follow the text."}]])
-    consent: Consent = Field(description="Consent attestation; a case without one does not build.", examples=[{"held_by": "the authors of the source publication", "scope": "the procedure and the publication of images"}])
-    source: Source = Field(description="The source and locators.", examples=[{"citation": "majewska2025efficacy", "locators": {"patient": ["Section 2.1", "Table 2, row 1"]}}])
+    consent: Consent = Field(description="What the source says about consent; for an unpublished case, who holds it and what it covers.", examples=[{"source_says": "All patients signed consent to the procedure and to the publication of their images."}, {"held_by": "the treating clinic", "scope": "publication of the case on this site"}])
+    source: Source = Field(description="The source, what the record is based on, and locators.", examples=[{"citation": "majewska2025efficacy", "based_on": "full-text", "locators": {"patient": ["Section 2.1", "Table 2, row 1"]}}])
     review: Review | None = Field(None, description="Editorial review dates; the site-wide defaults apply when absent.", examples=[{"last_reviewed": "2026-11-26", "reviewed_by": "site_builder editorial team"}])
     draft: bool = Field(False, description="A draft is checked but left out of the site until 'site-builder publish ID' publishes it and registers its id.", examples=[True])
     withdrawn: Withdrawal | None = Field(None, description="Set when the case is withdrawn: its page becomes a tombstone.", examples=[{"date": "2026-11", "reason": "The source publication was retracted."}])
@@ -334,6 +487,26 @@ class Case(Record):
     def key_outcome(self) -> Outcome:
         """The outcome flagged key, else the first."""
         return next((o for o in self.outcomes if o.key), self.outcomes[0])
+
+    @property
+    def design(self) -> Design:
+        """A case is a single case report, whatever its comparison."""
+        return Design.case_report
+
+    @property
+    def evidence(self) -> EvidenceLevel:
+        """The strength of evidence its design can give."""
+        return evidence_level(self.design)
+
+    @property
+    def participants(self) -> int:
+        """One patient."""
+        return 1
+
+    @property
+    def unpublished(self) -> bool:
+        """An original case from the treating clinician, not a published source."""
+        return self.source.based_on is Provenance.unpublished
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from enum import Enum
 
 from .metadata import SiteMeta, csl_items, page_url
-from .model import Case
+from .model import Absence, Case, is_reported
 from .pages.facts import SiteFacts
 from .pages.publications import publication_year, short_citation
 from .project import Project
@@ -20,27 +21,35 @@ CSV_COLUMNS = (
 )
 
 
+def cell(value: object) -> object:
+    """A fact as a CSV cell: its value, or the code of its absence (not-reported, none, not-applicable)."""
+    if value is None:
+        return Absence.not_reported.value
+    return value.value if isinstance(value, Enum) else value
+
+
 def case_row(case: Case, meta: SiteMeta) -> dict[str, object]:
     """One case as a flat row: the columns of the case table, plus identifiers."""
     regimen = case.intervention.regimen
+    procedures = case.intervention.combined_procedures
     return {
         "id": case.id,
         "url": page_url(meta, f"cases/{case.id}.md"),
         "title": case.title,
         "indication": case.indication,
-        "age": case.patient.age if case.patient.age is not None else case.patient.age_band,
-        "sex": case.patient.sex.value,
-        "skin_type": case.patient.skin_type or "",
+        "age": cell(case.patient.age_band if case.patient.age is None and case.patient.age_band else case.patient.age),
+        "sex": cell(case.patient.sex),
+        "skin_type": cell(case.patient.skin_type),
         "treatment": case.intervention.summary,
-        "frequency": regimen.frequency or "",
-        "duration_days": regimen.duration_days or "",
-        "amount_ml": regimen.amount_ml or "",
-        "amount_mg": regimen.amount_mg or "",
-        "combined_procedures": "; ".join(p.type for p in case.intervention.combined_procedures),
-        "comparator": case.comparator.kind.value if case.comparator else "",
+        "frequency": cell(regimen.frequency),
+        "duration_days": cell(regimen.duration_days),
+        "amount_ml": cell(regimen.amount_ml),
+        "amount_mg": cell(regimen.amount_mg),
+        "combined_procedures": "; ".join(p.type for p in procedures) if is_reported(procedures) else cell(procedures),
+        "comparator": case.comparator.kind.value if is_reported(case.comparator) else cell(case.comparator),
         "key_outcome": case.key_outcome.description,
-        "key_outcome_timepoint": case.key_outcome.timepoint or "",
-        "adverse_events": case.adverse_events.status.value,
+        "key_outcome_timepoint": cell(case.key_outcome.timepoint),
+        "adverse_events": case.adverse_events.status.value if is_reported(case.adverse_events) else cell(case.adverse_events),
         "learning_points": " | ".join(case.learning_points),
         "source": case.source.citation,
         "source_locator": case.source.case_label or "",
@@ -87,7 +96,7 @@ def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict
             "n": view.n,
             "indication": view.indication,
             "key_outcome": view.key_outcome.description,
-            "key_outcome_timepoint": view.key_outcome.timepoint or "",
+            "key_outcome_timepoint": cell(view.key_outcome.timepoint),
             "withdrawn": view.record.withdrawn.date if view.record.withdrawn else "",
         })
     return rows

@@ -69,7 +69,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return files
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' LiveReloadServer
-        for option in ("cases", "bibliography", "templates"):
+        for option in ("cases", "studies", "bibliography", "templates"):
             path = self.root / self.config[option]
             if path.exists():
                 server.watch(str(path))

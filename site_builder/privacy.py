@@ -233,12 +233,24 @@ HINT_RE = re.compile(
 )
 
 
-def find_identifiers(text: str) -> list[tuple[Rule, str]]:
-    """Every rule's matches in one text, in order, an earlier rule winning where matches overlap: (rule, matched text)."""
-    if not HINT_RE.search(text):
+# An original, unpublished case has no journal's de-identification behind it: years and month names are screened too.
+STRICT_RULES: tuple[Rule, ...] = (
+    Rule(
+        "calendar year or month in an unpublished case",
+        re.compile(rf"\b(?:19|20)\d{{2}}\b|\b{MONTHS}"),
+        "an unpublished case gives no years or months: write relative time (day 12, week 6)",
+    ),
+)
+
+
+def find_identifiers(text: str, strict: bool = False) -> list[tuple[Rule, str]]:
+    """Every rule's matches in one text, in order, an earlier rule winning where matches overlap: (rule, matched text).
+
+    strict adds the rules for unpublished cases."""
+    if not strict and not HINT_RE.search(text):
         return []
     taken: list[tuple[int, int, Rule, str]] = []
-    for rule in RULES:
+    for rule in RULES + (STRICT_RULES if strict else ()):
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e, _, _ in taken) or not rule.accept(match):
@@ -250,10 +262,11 @@ def find_identifiers(text: str) -> list[tuple[Rule, str]]:
 
 
 def _findings(loaded: CaseFile) -> Iterator[Finding]:
+    strict = loaded.record.unpublished
     for path, text in clinical_text(loaded.located.data):
         field = format_field(path)
         seen: dict[str, int] = {}
-        for rule, matched in find_identifiers(text):
+        for rule, matched in find_identifiers(text, strict):
             yield Finding(path, field, matched, rule, seen.get(matched, 0))
             seen[matched] = seen.get(matched, 0) + 1
         if path == ("patient", "age_band") and text != "90+" and any(int(n) > 89 for n in AGE_BAND_RE.findall(text)):
@@ -265,7 +278,7 @@ def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:
 
     Given the file's text, each problem points at the matched text itself rather than at the start of its value.
     """
-    allowed = {(entry.field, _normal(entry.text)): i for i, entry in enumerate(loaded.case.privacy_allowlist)}
+    allowed = {(entry.field, _normal(entry.text)): i for i, entry in enumerate(loaded.record.privacy_allowlist)}
     used: set[int] = set()
     problems = []
     locate = _Locator(loaded, source)
@@ -279,7 +292,7 @@ def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:
             f"add a privacy_allowlist entry with field '{finding.field}', text '{finding.text}' and the reason"
         )
         problems.append(Problem(loaded.display, *locate(finding), Severity.error, finding.field, message))
-    for i, entry in enumerate(loaded.case.privacy_allowlist):
+    for i, entry in enumerate(loaded.record.privacy_allowlist):
         if i not in used:
             message = f"allow-list entry matches nothing the privacy screen flags ('{entry.text}' in {entry.field}); remove it"
             pos = loaded.located.position(("privacy_allowlist", i))

@@ -10,8 +10,9 @@ from .bib import load_bibliography
 from .cite import CitationSyntaxError, find_citations, offset_to_position
 from .explain import suggest, with_hint
 from .images import check_images
-from .load import CaseFile, Page, case_paths, format_field, indication_from_page, load_case, load_page
-from .model import Case, FactGroup, Indication, Problem, Reference, Severity
+from .load import CaseFile, Page, StudyFile, case_paths, format_field, indication_from_page, load_case, load_page, load_study
+from .model import Absence, Case, FactGroup, Indication, Problem, Reference, Severity
+from .study import Study
 from .markup import raw_html
 from .privacy import clinical_text, screen_case
 from .yamlsource import Located, strings
@@ -26,6 +27,7 @@ class ProjectPaths:
     bibliography: str = "references.bib"
     content: str = "content"
     raw_html: str = "error"  # raw HTML in a record's text: "error", or "shown" (as typed, for testing the renderer)
+    studies: str = "studies"
 
     def display(self, path: Path) -> str:
         """A path as shown in problems: relative to the root where possible."""
@@ -42,6 +44,8 @@ class Project:
     paths: ProjectPaths
     cases: dict[str, Case] = field(default_factory=dict)
     case_files: dict[str, CaseFile] = field(default_factory=dict)
+    studies: dict[str, Study] = field(default_factory=dict)
+    study_files: dict[str, StudyFile] = field(default_factory=dict)
     indications: dict[str, Indication] = field(default_factory=dict)
     references: dict[str, Reference] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
@@ -49,6 +53,7 @@ class Project:
     only: tuple[Path, ...] | None = None  # check only files under these paths (None: the whole project)
     drafts: dict[str, str] = field(default_factory=dict)  # id -> file of each draft: checked, then left out of the site
     case_stems: set[str] = field(default_factory=set)  # names of the case files found, valid or not
+    study_stems: set[str] = field(default_factory=set)  # names of the study files found, valid or not
 
     def checks(self, path: Path) -> bool:
         """Whether the file at path is to be checked (it lies under one of the paths asked for)."""
@@ -66,6 +71,15 @@ class Project:
         """The cases of one indication, in id order."""
         return [c for c in self.cases.values() if c.indication == indication]
 
+    def studies_for(self, indication: str) -> list[Study]:
+        """The studies of one indication, in id order."""
+        return [s for s in self.studies.values() if s.indication == indication]
+
+    @property
+    def record_files(self) -> list[CaseFile | StudyFile]:
+        """Every loaded case and study file."""
+        return [*self.case_files.values(), *self.study_files.values()]
+
 
 def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, keep_drafts: bool = False) -> Project:
     """Load and cross-check a project; problems are collected, never raised.
@@ -78,15 +92,17 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
     _load_bibliography(project)
     _load_content(project)
     _load_cases(project)
+    _load_studies(project)
     _check_citations(project)
     if project.only is None:
         _check_published(project)
+        _check_published_studies(project)
     for ident in [i for i, c in project.cases.items() if c.draft]:
         project.drafts[ident] = project.case_files[ident].display
         if not keep_drafts:
             del project.cases[ident], project.case_files[ident]
     project.problems.sort()
-    for loaded in project.case_files.values():
+    for loaded in project.record_files:
         loaded.located.forget()
     return project
 
@@ -135,32 +151,49 @@ def _load_cases(project: Project) -> None:
         )
         return
     for path in paths:
-        display = project.paths.display(path)
-        loaded, problems = load_case(path, display)
+        loaded, problems = load_case(path, project.paths.display(path))
         project.problems.extend(problems)
-        if loaded is None:
-            continue
-        case = loaded.case
-        if case.id in project.cases:
-            first = project.case_files[case.id].display
-            pos = loaded.located.position(("id",))
-            project.problems.append(Problem(display, *pos, Severity.error, "id", f"duplicate id '{case.id}', also used by {first}"))
-            continue
-        if case.indication not in project.indications:
-            known = ", ".join(sorted(project.indications)) or "none declared in content/indications/"
-            pos = loaded.located.position(("indication",))
-            hint = suggest(case.indication, sorted(project.indications)) or "declare a new one with 'site-builder new-indication'"
-            project.problems.append(
-                Problem(display, *pos, Severity.error, "indication", with_hint(f"unknown indication '{case.indication}' (known: {known})", hint))
-            )
-        _check_locators(project, loaded)
-        if project.paths.raw_html == "error":
-            _check_raw_html(project, loaded)
-        project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
-        project.problems.extend(check_images(loaded, project.paths.root))
-        project.cases[case.id] = case
-        project.case_files[case.id] = loaded
+        if loaded and _accept(project, loaded, project.case_files, path):
+            project.problems.extend(check_images(loaded, project.paths.root))
+            project.cases[loaded.case.id] = loaded.case
+            project.case_files[loaded.case.id] = loaded
     project.case_stems = {p.name.rsplit(".", 1)[0] for p in paths}
+
+
+def _load_studies(project: Project) -> None:
+    """Study files are optional: a project without a studies folder has none."""
+    folder = project.paths.root / project.paths.studies
+    paths = case_paths(folder) if folder.is_dir() else []
+    if project.only is not None:
+        paths = [p for p in paths if project.checks(p)]
+    for path in paths:
+        loaded, problems = load_study(path, project.paths.display(path))
+        project.problems.extend(problems)
+        if loaded and _accept(project, loaded, project.study_files, path):
+            project.studies[loaded.study.id] = loaded.study
+            project.study_files[loaded.study.id] = loaded
+    project.study_stems = {p.name.rsplit(".", 1)[0] for p in paths}
+
+
+def _accept(project: Project, loaded: CaseFile | StudyFile, seen: dict[str, CaseFile] | dict[str, StudyFile], path: Path) -> bool:
+    """Cross-checks of one loaded record: a unique id, a known indication, locators, raw HTML, the privacy screen."""
+    record, display = loaded.record, loaded.display
+    if record.id in seen:
+        pos = loaded.located.position(("id",))
+        project.problems.append(Problem(display, *pos, Severity.error, "id", f"duplicate id '{record.id}', also used by {seen[record.id].display}"))
+        return False
+    if record.indication not in project.indications:
+        known = ", ".join(sorted(project.indications)) or "none declared in content/indications/"
+        pos = loaded.located.position(("indication",))
+        hint = suggest(record.indication, sorted(project.indications)) or "declare a new one with 'site-builder new-indication'"
+        project.problems.append(
+            Problem(display, *pos, Severity.error, "indication", with_hint(f"unknown indication '{record.indication}' (known: {known})", hint))
+        )
+    _check_locators(project, loaded)
+    if project.paths.raw_html == "error":
+        _check_raw_html(project, loaded)
+    project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
+    return True
 
 
 REGISTRY = "published-ids.txt"
@@ -204,7 +237,21 @@ def _check_published(project: Project) -> None:
             )
 
 
-def _check_raw_html(project: Project, loaded: CaseFile) -> None:
+def _check_published_studies(project: Project) -> None:
+    """A published study id keeps its study file, as for cases."""
+    folder = project.paths.root / project.paths.studies
+    if not (folder / REGISTRY).is_file():
+        return
+    display = project.paths.display(folder / REGISTRY)
+    for line, ident in read_registry(folder):
+        if ident not in project.study_stems:
+            project.problems.append(
+                Problem(display, line, 1, Severity.error, ident,
+                        f"published study '{ident}' has no study file; its URL must keep working: restore the file and mark it withdrawn instead")
+            )
+
+
+def _check_raw_html(project: Project, loaded: CaseFile | StudyFile) -> None:
     """Raw HTML in a record's text is an error naming the tag: it would be shown as typed, never as markup."""
     for path, text in clinical_text(loaded.located.data):
         for _, tag in raw_html(text):
@@ -216,13 +263,16 @@ def _check_raw_html(project: Project, loaded: CaseFile) -> None:
             ))
 
 
-def _check_locators(project: Project, loaded: CaseFile) -> None:
-    """Every fact group a case fills should say where in the source it comes from."""
+ABSENT = tuple(a.value for a in Absence)
+
+
+def _check_locators(project: Project, loaded: CaseFile | StudyFile) -> None:
+    """Every fact group a record fills should say where in the source it comes from."""
     data = loaded.located.data
-    have = {group.value for group in loaded.case.source.locators}
+    have = {group.value for group in loaded.record.source.locators}
     for group in FactGroup:
         value = data.get(group.value)
-        if value not in (None, [], {}, "") and group.value not in have:
+        if value not in (None, [], {}, "", *ABSENT) and group.value not in have:
             pos = loaded.located.position(("source", "locators"))
             project.problems.append(
                 Problem(loaded.display, *pos, Severity.warning, f"source.locators.{group.value}", "no locator for this fact group")
@@ -255,17 +305,25 @@ def _unknown_key(project: Project, key: str) -> str:
     return with_hint(f"unknown citation key '{key}' (not in {project.paths.bibliography})", hint)
 
 
+def _citation_keys(record: Case | Study) -> list[tuple[tuple[str | int, ...], str]]:
+    """The citation keys a record names outside its prose: its source, its other reports, its outcomes' reports."""
+    keys: list[tuple[tuple[str | int, ...], str]] = [(("source", "citation"), record.source.citation)]
+    keys += [(("source", "reports", i, "citation"), report.citation) for i, report in enumerate(record.source.reports)]
+    if isinstance(record, Study):
+        keys += [(("outcomes", i, "reported_in"), o.reported_in) for i, o in enumerate(record.outcomes) if o.reported_in]
+    return keys
+
+
 def _check_citations(project: Project) -> None:
     if not project.references and project.errors:
         return  # the bibliography itself failed; unknown keys would only repeat that
-    for loaded in project.case_files.values():
+    for loaded in project.record_files:
         located: Located = loaded.located
         for path, text in strings(located.data):
             _check_text(project, text, loaded.display, format_field(path), located.position(path), in_body=False)
-        key = loaded.case.source.citation
-        if key not in project.references:
-            pos = located.position(("source", "citation"))
-            project.problems.append(Problem(loaded.display, *pos, Severity.error, "source.citation", _unknown_key(project, key)))
+        for path, key in _citation_keys(loaded.record):
+            if key not in project.references:
+                project.problems.append(Problem(loaded.display, *located.position(path), Severity.error, format_field(path), _unknown_key(project, key)))
     for page in project.pages.values():
         if project.checks(project.paths.root / project.paths.content / page.path):
             _check_text(project, page.body, page.display, "body", (page.body_line, 1), in_body=True)

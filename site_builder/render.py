@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,11 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .cite import find_citations, replace_citations
+from .model import CONSULTED_TEXT, PROVENANCE_TEXT, REPORT_ROLE_TEXT, UNPUBLISHED_LABEL, absence_text, is_reported
 from .pages.facts import designs_in_words
 from .pages.wording import indication_name, plural, procedure_name, upper_first, words
 from .pages.records import by_design, evidence_of
+from .study import STATISTIC_TEXT
 from .markup import escape_text, inert, needs_markdown, render_inline, render_markdown, sanitize
 from .resolve import PageCitations, relative_link
 
@@ -97,9 +100,38 @@ def _number(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _fact(value: Any, suffix: str = "") -> str:
+    """A fact for readers: its value (numbers printed plainly, then suffix), or why there is none."""
+    if not is_reported(value):
+        return absence_text(value)
+    if isinstance(value, Enum):
+        return value.value.replace("-", " ") + suffix
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _number(value) + suffix
+    return f"{value}{suffix}"
+
+
+WORDING = {
+    "provenance": {k.value: v for k, v in PROVENANCE_TEXT.items()},
+    "report_role": {k.value: v for k, v in REPORT_ROLE_TEXT.items()},
+    "consulted": {k.value: v for k, v in CONSULTED_TEXT.items()},
+    "statistic": {k.value: v for k, v in STATISTIC_TEXT.items()},
+    "unpublished": UNPUBLISHED_LABEL,
+}
+
+
 def make_environment(project_templates: Path | None = None) -> Environment:
-    """A Jinja environment: project templates first, then the built-in ones; every plain value is escaped."""
-    loaders = [FileSystemLoader(str(project_templates))] if project_templates and project_templates.is_dir() else []
+    """A Jinja environment: project templates first, then the built-in ones; every plain value is escaped.
+
+    Environments are kept, so that each template is compiled once per process; Jinja reloads a template whose
+    file changed (auto_reload), and a project templates folder that appears gets a new environment."""
+    folder = project_templates.resolve() if project_templates and project_templates.is_dir() else None
+    return _environment(folder)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(project_templates: Path | None) -> Environment:
+    loaders = [FileSystemLoader(str(project_templates))] if project_templates else []
     loaders.append(FileSystemLoader(str(DEFAULT_TEMPLATES)))
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -110,7 +142,9 @@ def make_environment(project_templates: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, md_inline=_md_inline, link=_link, yaml=_yaml, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design)
+    env.filters.update(md=_md, md_inline=_md_inline, link=_link, yaml=_yaml, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design, fact=_fact)
+    env.tests["reported"] = is_reported
+    env.globals["wording"] = WORDING
     return env
 
 

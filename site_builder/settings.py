@@ -44,7 +44,7 @@ def project_paths(root: Path) -> ProjectPaths:
     config_path = root / "mkdocs.yml"
     config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
     options = plugin_config(plugin_options(config), str(config_path))
-    return ProjectPaths(root, options.cases, options.bibliography, config.get("docs_dir", ProjectPaths.content), options.raw_html)
+    return ProjectPaths(root, options.cases, options.bibliography, config.get("docs_dir", ProjectPaths.content), options.raw_html, options.studies)
 
 
 def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:

@@ -18,9 +18,10 @@ from .load import Page, split_front_matter
 from .markup import escape_meta, inert, strip_controls
 from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
 from .model import Case, Problem, Severity
+from .study import Study
 from .opendata import open_data
 from .pages.facts import SiteFacts, site_facts
-from .pages.records import case_view
+from .pages.records import case_view, study_view
 from .project import Project
 from .render import DEFAULT_TEMPLATES, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
@@ -61,6 +62,7 @@ class PageFacts:
     about: str = ""
     case: Case | None = None
     source: str = ""  # the file problems are reported against
+    study: Study | None = None
 
 
 class _Builder:
@@ -135,7 +137,8 @@ class _Builder:
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
         site = self.options.meta
-        review = facts.case.review if facts.case and facts.case.review else None
+        record = facts.case or facts.study
+        review = record.review if record and record.review else None
         tags = meta.get("tags") or []
         return PageInfo(
             path=path,
@@ -152,7 +155,7 @@ class _Builder:
         )
 
 
-def _case_tags(project: Project, case: Case) -> list[str]:
+def _case_tags(project: Project, case: Case | Study) -> list[str]:
     indication = project.indications.get(case.indication)
     procedures = [p.replace("-", " ") for p in case.tags.procedures]
     return [indication.title if indication else case.indication, *procedures]
@@ -165,7 +168,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     entries = {key: Entry(formatted[key].text, inert(formatted[key].html), ref.is_preprint) for key, ref in project.references.items()}
     builder = _Builder(project, options, make_environment(options.templates), entries)
     cases = sorted(project.cases.values(), key=lambda c: c.id)
-    views = [case_view(c) for c in cases]
+    views = [*(case_view(c) for c in cases), *(study_view(s) for s in sorted(project.studies.values(), key=lambda s: s.id))]
     data = site_facts(project, views)
     builder.variables = data.variables()
 
@@ -185,6 +188,20 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
             case=case,
             indication=indication,
             tags=_case_tags(project, case),
+            source_entry=entries.get(source.key) if source else None,
+            source_ref=source,
+        )
+
+    for study in sorted(project.studies.values(), key=lambda s: s.id):
+        source = project.references.get(study.source.citation)
+        builder.template(
+            f"studies/{study.id}.md",
+            "tombstone.md.j2" if study.withdrawn else "study.md.j2",
+            PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display),
+            study=study,
+            case=study,
+            indication=project.indications[study.indication],
+            tags=_case_tags(project, study),
             source_entry=entries.get(source.key) if source else None,
             source_ref=source,
         )

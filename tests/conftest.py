@@ -187,7 +187,7 @@ NOT_FREE_TEXT = {("id",), ("indication",), ("source", "citation"), ("withdrawn",
 def _fill(schema: dict[str, Any], base: Any, path: tuple[str, ...], defs: dict[str, Any], payloads: Iterator[str]) -> Any:
     """Walk the case schema: every free-text string gets the next payload; other values keep base or an example."""
     if "anyOf" in schema:
-        schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
+        schema = next(s for s in schema["anyOf"] if s.get("type") != "null" and s.get("$ref") != "#/$defs/Absence")  # a fact holds its value
     if "$ref" in schema:
         schema = defs[schema["$ref"].rsplit("/", 1)[1]]
     kind = schema.get("type")

@@ -57,7 +57,6 @@ FILLED: dict[str, object] = {
     "summary.plain_language": "A man with white patches on his hands used the product every day. Some colour came back after three months.",
     "summary.clinician": f"Man in his thirties with stable acral vitiligo; partial repigmentation after 12 weeks of daily use [@{KEY}].",
     "patient.age": 34,
-    "patient.sex": "male",
     "presentation": f"Depigmented patches on the backs of both hands, stable for two years [@{KEY}, Section 2].",
     "diagnosis": f"Stable non-segmental vitiligo [@{KEY}].",
     "intervention.summary": "Product on both hands once daily for 12 weeks",
@@ -67,14 +66,12 @@ FILLED: dict[str, object] = {
     "timeline.events.0.day": 0,
     "timeline.events.0.event": "First application.",
     "outcomes.0.description": f"Partial repigmentation of the treated patches [@{KEY}, Figure 1].",
-    "outcomes.0.assessed_by": "clinician",
-    "adverse_events.status": "none-reported",
-    "consent.held_by": "the authors of the source publication",
-    "consent.scope": "publication of the case and its images",
+    "consent.source_says": f"The patient consented to publication of the case and its images [@{KEY}, Section 3].",
+    "source.based_on": "full-text",
     **{f"source.locators.{group}": ["Section 2"] for group in ("patient", "presentation", "diagnosis", "intervention", "timeline", "outcomes", "adverse_events", "consent")},
 }
 # Empty fields that may stay empty: optional on their own, checked only together with a sibling.
-EMPTY_BUT_OPTIONAL = {"patient.age", "timeline.events[0].day"}
+EMPTY_BUT_OPTIONAL = {"patient.age", "timeline.events[0].day", "consent.source_says"}
 
 
 def copy_repo(target: Path) -> Path:
@@ -249,8 +246,12 @@ def test_filled_template_validates_and_so_does_every_optional_field_switched_on(
 
 def _models(model: type[BaseModel], seen: dict[str, type[BaseModel]]) -> dict[str, type[BaseModel]]:
     seen[model.__name__] = model
+
+    def inner(annotation: object) -> list[object]:  # every type inside unions, lists and Annotated (a Fact)
+        return [annotation, *(t for arg in typing.get_args(annotation) for t in inner(arg))]
+
     for field in model.model_fields.values():
-        for arg in [field.annotation, *typing.get_args(field.annotation)] + [a for t in typing.get_args(field.annotation) for a in typing.get_args(t)]:
+        for arg in inner(field.annotation):
             if isinstance(arg, type) and issubclass(arg, BaseModel) and arg.__name__ not in seen:
                 _models(arg, seen)
     return seen

@@ -50,9 +50,20 @@ def _same_but_initials(formatter: Formatter, ref, ours: str, theirs: str) -> boo
     return ours == re.sub(r"\b([A-Z])-([A-Z])\b", r"\1\2", theirs)
 
 
+def _author_date_style(ref, style: str) -> bool:
+    return style == "apa"
+
+
+def _same_but_year_suffix(formatter: Formatter, ref, ours: str, theirs: str) -> bool:
+    """citeproc (pandoc) tells apart works with the same authors and year by a letter after the year ("2024a",
+    "2024b") in author-date styles; citeproc-py does not implement year-suffix disambiguation."""
+    return ours == re.sub(r"\((\d{4})[a-z]\)", r"(\1)", theirs) != theirs
+
+
 KNOWN = {
     "preprint typed as posted content": (_preprint, _same_as_journal_article),
     "given names already initialised with a hyphen": (_initials_with_hyphen, _same_but_initials),
+    "no year suffix for the same authors and year": (_author_date_style, _same_but_year_suffix),
 }
 
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..evidence import EVIDENCE
+from ..evidence import EvidenceLevel as Evidence
 from ..model import Case, Comparator, Outcome
+from ..study import MeasuredOutcome, Study
 
 CASE_FOLDER = "cases"
+STUDY_FOLDER = "studies"
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class RecordView:
     """One record as list pages show it."""
 
     kind: str  # "case" or "study": which page template and folder it belongs to
-    record: Case  # the loaded record itself, for what only one kind has
+    record: Case | Study  # the loaded record itself, for what only one kind has
     folder: str  # docs folder of its page
     evidence: Evidence  # design and evidence level, from the model
     n: int  # participants the record covers
@@ -47,7 +51,7 @@ class RecordView:
         return self.reports[0]
 
     @property
-    def key_outcome(self) -> Outcome:
+    def key_outcome(self) -> Outcome | MeasuredOutcome:
         return self.record.key_outcome
 
     @property
@@ -69,42 +73,24 @@ class RecordView:
         return self.record.summary.clinician
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """INTERIM until the model's EvidenceLevel lands (same fields): removed at the rebase."""
-
-    design: str
-    name: str
-    kind: str
-    ocebm: int
-    grade: str
-    rank: int
-    anchor: str
-    explanation: str
-
-    @property
-    def ocebm_label(self) -> str:
-        return f"Oxford CEBM 2011 level {self.ocebm}"
-
-    @property
-    def grade_label(self) -> str:
-        return f"GRADE starting certainty: {self.grade}"
-
-
-def evidence_of(record: Case) -> Evidence:
-    """The design and evidence level of a record."""
-    return Evidence("case-report", "Single case report", "single case report", 4, "very low", 0, "levels",
-                    "One person's result: the weakest kind of clinical evidence.")
+def evidence_of(record: Case | Study) -> Evidence:
+    """The design and evidence level of a record (from the model's one table)."""
+    return record.evidence
 
 
 def all_designs() -> list[Evidence]:
     """Every design with its evidence level, weakest first."""
-    return [evidence_of(None)]
+    return sorted(EVIDENCE.values(), key=lambda level: level.rank)
 
 
 def case_view(case: Case) -> RecordView:
     """A case report: one person, its single source."""
-    return RecordView("case", case, CASE_FOLDER, evidence_of(case), 1, (case.source.citation,))
+    return RecordView("case", case, CASE_FOLDER, evidence_of(case), 1, (case.source.citation, *(r.citation for r in case.source.reports)))
+
+
+def study_view(study: Study) -> RecordView:
+    """A study: its participants, its main report first, then its other reports."""
+    return RecordView("study", study, STUDY_FOLDER, evidence_of(study), study.participants, (study.source.citation, *(r.citation for r in study.source.reports)))
 
 
 def strongest_first(views: Iterable[RecordView]) -> list[RecordView]:
