@@ -13,7 +13,7 @@ try:
 except ImportError:  # the chromium fixture skips these tests, or fails them under CI=true, and says why
     expect = None
 
-ACTIVE = sorted((c for c in PROJECT_DATA.cases.values() if not c.withdrawn), key=lambda c: c.id)
+ACTIVE = sorted((r for r in [*PROJECT_DATA.cases.values(), *PROJECT_DATA.studies.values()] if not r.withdrawn), key=lambda r: r.id)
 
 
 def _rows(page):  # noqa: ANN001, ANN202 - Playwright types
