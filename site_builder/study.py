@@ -174,10 +174,10 @@ class MeasuredOutcome(Record):
 
     @property
     def description(self) -> str:
-        """The outcome in one line, as cards and tables show it: 'Melasma severity (mMASI): 90% of participants improved'."""
-        instrument = f" ({self.instrument})" if is_reported(self.instrument) else ""
+        """The outcome in one line, as cards and tables show it: 'Melasma severity, measured with mMASI: 90% improved'."""
+        instrument = f", measured with {self.instrument}" if is_reported(self.instrument) else ""
         group = f", {self.group}" if self.group else ""
-        return f"{self.measure}{instrument}{group}: {self.as_printed}"
+        return f"{self.measure}{group}{instrument}: {self.as_printed}"
 
 
 class Study(Record):
