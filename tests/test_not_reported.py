@@ -37,6 +37,7 @@ NOT_FACTS = {
     "tags.procedures": "navigation, not a fact",
     "tags.body_sites": "navigation, not a fact",
     "review": "editorial review dates",
+    "draft": "editorial state: a draft is checked but not built",
     "withdrawn": "editorial state",
     "privacy_allowlist": "reviewed privacy exceptions",
     "learning_points": "our commentary; no section when there is none",

@@ -86,15 +86,15 @@ def test_unpublished_record_needs_who_holds_consent(sample) -> None:
 
 def test_unpublished_record_gets_the_strict_privacy_screen_and_its_label(sample, tmp_path: Path) -> None:
     root = sample("with-study")
-    edit(root, STUDY, "  description: Adults with hand eczema [@poe2024series].", "  description: Adults seen in March 2024 with hand eczema [@poe2024series].")
+    edit(root, STUDY, "  description: Adults with hand eczema [@poe2024series].", "  description: Adults seen in 2024, most in March, with hand eczema [@poe2024series].")
     result, problems = validate(root)
     assert result.exit_code == 0, "a published source's text is not screened for years and months"
     edit(root, STUDY, "  based_on: abstract", "  based_on: unpublished")
     edit(root, STUDY, "  source_says: not-reported", "  held_by: the treating clinic\n  scope: publication of the series on this site")
     result, problems = validate(root)
     assert result.exit_code == 1
-    assert {(p["field"], p["message"].split("'")[1]) for p in problems} == {("population.description", "March"), ("population.description", "2024")}
-    edit(root, STUDY, "seen in March 2024 with", "with")
+    assert {(p["field"], p["message"].split("'")[1]) for p in problems} == {("population.description", "2024"), ("population.description", "March")}
+    edit(root, STUDY, "seen in 2024, most in March, with", "with")
     site = build_with_fixed_dates(root / "mkdocs.yml", tmp_path / "site")
     page = " ".join(article(site / "studies" / "sample-study" / "index.html").text_content().split())
     assert "Unpublished, not peer-reviewed" in page
