@@ -1,5 +1,5 @@
-"""Open data published with the site: every record in full (JSON), the evidence table and the cases as CSV,
-the publications and the bibliography (CSL-JSON)."""
+"""Open data published with the site: every case and study in full (JSON), the evidence table, the cases and
+every measured outcome of the studies as CSV, the publications and the bibliography (CSL-JSON)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from enum import Enum
 from .metadata import SiteMeta, csl_items, page_url
 from .model import Absence, Case, is_reported
 from .pages.facts import SiteFacts
-from .pages.publications import publication_year, short_citation
+from .pages.publications import publication_year
 from .project import Project
+from .study import Study
 
 CSV_COLUMNS = (
     "id", "url", "title", "indication", "age", "sex", "skin_type", "treatment", "frequency", "duration_days",
@@ -57,6 +58,11 @@ def case_row(case: Case, meta: SiteMeta) -> dict[str, object]:
     }
 
 
+OUTCOME_COLUMNS = (
+    "study", "url", "measure", "instrument", "group", "timepoint", "comparison", "statistic", "value", "bound", "unit",
+    "as_printed", "spread", "spread_value", "spread_low", "spread_high", "p_value", "test", "n", "direction",
+    "assessed_by", "reported_in", "locator", "key",
+)
 RECORD_COLUMNS = (
     "id", "kind", "url", "title", "source", "source_short", "year", "reports", "design", "design_in_words",
     "ocebm_level", "grade_starting_certainty", "n", "indication", "key_outcome", "key_outcome_timepoint", "withdrawn",
@@ -86,7 +92,7 @@ def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict
             "url": page_url(meta, view.path),
             "title": view.title,
             "source": view.source,
-            "source_short": short_citation(source) if source else "",
+            "source_short": facts.publication(view.source).short if facts.publication(view.source) else "",
             "year": publication_year(source) if source else "",
             "reports": "; ".join(view.reports),
             "design": view.evidence.design,
@@ -102,6 +108,47 @@ def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict
     return rows
 
 
+def _dump(record: Case | Study) -> dict[str, object]:
+    """A record as JSON data. A fact without a value is written as its reason ('not-reported'); pydantic warns that the
+    reason is not of the fact's own type (a Fact[str] holding an Absence), which is what a Fact is, so it is told not to."""
+    return record.model_dump(mode="json", exclude_none=True, warnings=False)
+
+
+def outcome_rows(project: Project, meta: SiteMeta) -> list[dict[str, object]]:
+    """Every measured outcome of every study, one row each, as printed and as a number."""
+    rows = []
+    for study in sorted(project.studies.values(), key=lambda s: s.id):
+        for outcome in study.outcomes:
+            spread = outcome.spread if is_reported(outcome.spread) else None
+            rows.append({
+                "study": study.id,
+                "url": page_url(meta, f"studies/{study.id}.md"),
+                "measure": outcome.measure,
+                "instrument": cell(outcome.instrument),
+                "group": outcome.group or "all participants",
+                "timepoint": cell(outcome.timepoint),
+                "comparison": outcome.comparison or "",
+                "statistic": outcome.statistic.value,
+                "value": "" if outcome.value is None else outcome.value,
+                "bound": outcome.bound or "",
+                "unit": cell(outcome.unit),
+                "as_printed": outcome.as_printed,
+                "spread": spread.kind if spread else cell(outcome.spread),
+                "spread_value": "" if spread is None or spread.value is None else spread.value,
+                "spread_low": "" if spread is None or spread.low is None else spread.low,
+                "spread_high": "" if spread is None or spread.high is None else spread.high,
+                "p_value": cell(outcome.p_value),
+                "test": cell(outcome.test),
+                "n": cell(outcome.n),
+                "direction": cell(outcome.direction),
+                "assessed_by": cell(outcome.assessed_by),
+                "reported_in": outcome.reported_in or study.source.citation,
+                "locator": outcome.locator,
+                "key": outcome.key,
+            })
+    return rows
+
+
 def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object]]:
     """Every publication with the records that rest on it."""
     return [
@@ -113,9 +160,12 @@ def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object
 def open_data(project: Project, meta: SiteMeta, facts: SiteFacts) -> dict[str, bytes]:
     """The open-data files, keyed by their docs-relative path."""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
-    records = [{"url": page_url(meta, f"cases/{c.id}.md"), **c.model_dump(mode="json", exclude_none=True)} for c in cases]
+    records = [{"url": page_url(meta, f"cases/{c.id}.md"), **_dump(c)} for c in cases]
+    studies = sorted(project.studies.values(), key=lambda s: s.id)
     return {
         "data/cases.json": _json(records),
+        "data/studies.json": _json([{"url": page_url(meta, f"studies/{s.id}.md"), **_dump(s)} for s in studies]),
+        "data/outcomes.csv": _csv(OUTCOME_COLUMNS, outcome_rows(project, meta)),
         "data/cases.csv": _csv(CSV_COLUMNS, [case_row(case, meta) for case in cases]),
         "data/records.csv": _csv(RECORD_COLUMNS, record_rows(project, meta, facts)),
         "data/publications.json": _json(publication_items(meta, facts)),

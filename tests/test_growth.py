@@ -1,4 +1,4 @@
-"""Pages grow with the data: adding a publication with its records changes every count, list and file that
+"""Pages grow with the data: adding a publication with a case and a study changes every count, list and file that
 depends on it, with no hand edit. Expectations come from the loaded project, never from today's corpus."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, ROOTS
 from site_builder.markup import escape_text
 from site_builder.pages.wording import words
 from site_builder.pages.publications import short_citation
@@ -22,6 +22,7 @@ from site_builder.site import Site, SiteOptions, build_site
 from sitecheck import article, mkdocs_build
 
 NEW_KEY = "roe2030synthetic"
+NEW_REPORT = "roe2030congress"
 NEW_BIB = f"""
 @article{{{NEW_KEY},
   author = {{Roe, Jane and Doe, John and Poe, Ann}},
@@ -29,13 +30,22 @@ NEW_BIB = f"""
   journal = {{Journal of Test Fixtures}},
   year = {{2030}},
 }}
+
+@misc{{{NEW_REPORT},
+  title = {{[Congress abstract of the synthetic study]}},
+  howpublished = {{Test Congress 2030}},
+  year = {{2030}},
+}}
 """
 CASE_ID = "roe2030-synthetic-case"
+STUDY_ID = "roe2030-synthetic-study"
+SAMPLE_STUDY = ROOTS / "with-study" / "studies" / "sample-study.yaml"
 
 
 def _copy_project(target: Path) -> Path:
-    for name in ("cases", "content", "templates"):
-        shutil.copytree(REPO / name, target / name)
+    for name in ("cases", "studies", "content", "templates"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, target / name)
     for name in ("mkdocs.yml", "references.bib"):
         shutil.copy(REPO / name, target / name)
     return target
@@ -53,25 +63,39 @@ def _build(project: Project) -> Site:
     return site
 
 
+def _write(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 def _add_publication(root: Path, project: Project) -> None:
-    """A new BibTeX entry and a case that rests on it, made from an existing case file of the project."""
+    """Two BibTeX entries (an article and its congress abstract), a case resting on the article, made from an
+    existing case of the project, and a study resting on both, made from the sample study of tests/roots."""
     with (root / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write(NEW_BIB)
     template = next(c for c in sorted(project.cases.values(), key=lambda c: c.id) if c.withdrawn is None)
     text = (root / "cases" / f"{template.id}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(re.sub(rf"@{re.escape(template.source.citation)}\b", f"@{NEW_KEY}", text))
-    data["id"] = CASE_ID
-    data["title"] = "A synthetic case from a synthetic publication"
-    data["source"]["citation"] = NEW_KEY
-    (root / "cases" / f"{CASE_ID}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    case = yaml.safe_load(re.sub(rf"@{re.escape(template.source.citation)}\b", f"@{NEW_KEY}", text))
+    case.update(id=CASE_ID, title="A synthetic case from a synthetic publication")
+    case["source"]["citation"] = NEW_KEY
+    case["source"].pop("reports", None)
+    _write(root / "cases" / f"{CASE_ID}.yaml", case)
+    text = SAMPLE_STUDY.read_text(encoding="utf-8").replace("poe2024series", NEW_KEY).replace("poe2024congress", NEW_REPORT)
+    study = yaml.safe_load(text)
+    study.update(id=STUDY_ID, indication=template.indication, title="A synthetic study from a synthetic publication")
+    _write(root / "studies" / f"{STUDY_ID}.yaml", study)
 
 
-def _active(project: Project) -> list:
-    return [c for c in project.cases.values() if c.withdrawn is None]
+def _records(project: Project) -> list:
+    return [r for r in [*project.cases.values(), *project.studies.values()] if r.withdrawn is None]
 
 
 def _publication_keys(project: Project) -> set[str]:
-    return {c.source.citation for c in project.cases.values()}
+    return {key for r in [*project.cases.values(), *project.studies.values()] for key in (r.source.citation, *(x.citation for x in r.source.reports))}
+
+
+def _people(project: Project) -> int:
+    return sum(r.participants for r in _records(project))
 
 
 @pytest.fixture(scope="module")
@@ -90,56 +114,73 @@ def _text(site: Site, path: str) -> str:
 
 def test_the_home_page_counts_records_people_and_publications_from_the_data(grown) -> None:
     before, site_before, after, site_after, _ = grown
+    assert len(_records(after)) == len(_records(before)) + 2
     for project, site in ((before, site_before), (after, site_after)):
         home = _text(site, "index.md")
-        records, publications = len(_active(project)), len(_publication_keys(project))
-        people = len(_active(project))  # one person per case
-        assert f"holds {words(records)} records from {words(publications)} publication" in home
-        assert f"covering {words(people)} people" in home
+        records, publications = len(_records(project)), len(_publication_keys(project))
+        assert f"holds {words(records)} records from {words(publications)} publications" in home
+        assert f"covering {words(_people(project))} people" in home
         for key in _publication_keys(project):
             assert f'id="cite-{key}"' in home, f"the home page cites {key}"
     assert f'id="cite-{NEW_KEY}"' not in _text(site_before, "index.md")
 
 
-def test_the_new_publication_gets_its_own_page_listing_its_records(grown) -> None:
+def test_each_new_publication_gets_its_own_page_listing_its_records(grown) -> None:
     _, site_before, after, site_after, _ = grown
-    page = f"publications/{NEW_KEY}.md"
-    assert page not in site_before.pages
-    text = _text(site_after, page)
+    for key in (NEW_KEY, NEW_REPORT):
+        assert f"publications/{key}.md" not in site_before.pages
+    article_page = _text(site_after, f"publications/{NEW_KEY}.md")
     assert short_citation(after.references[NEW_KEY]) == "Roe et al. 2030"
-    assert "# Roe et al. 2030" in text
-    assert f"(../cases/{CASE_ID}.md)" in text
-    case = after.cases[CASE_ID]
-    for note in case.editorial_notes:  # the discrepancies recorded in its records
-        assert all(str(escape_text(r.locator)) in text for r in note.readings)
+    assert "# Roe et al. 2030" in article_page
+    assert f"(../cases/{CASE_ID}.md)" in article_page and f"(../studies/{STUDY_ID}.md)" in article_page
+    congress_page = _text(site_after, f"publications/{NEW_REPORT}.md")
+    assert "# Test Congress 2030" in congress_page
+    assert f"(../studies/{STUDY_ID}.md)" in congress_page and f"(../cases/{CASE_ID}.md)" not in congress_page
+    assert "Congress abstract; abstract only" in congress_page
+    for record in (after.cases[CASE_ID], after.studies[STUDY_ID]):  # the discrepancies recorded in its records
+        for note in record.editorial_notes:
+            assert all(str(escape_text(r.locator)) in article_page for r in note.readings)
     index = _text(site_after, "publications/index.md")
-    assert f"[Roe et al. 2030]({NEW_KEY}.md)" in index
+    assert f"[Roe et al. 2030]({NEW_KEY}.md)" in index and f"[Test Congress 2030]({NEW_REPORT}.md)" in index
 
 
-def test_the_evidence_table_gains_a_row_for_the_new_record(grown) -> None:
+def test_the_evidence_table_gains_a_row_for_each_new_record(grown) -> None:
     before, site_before, after, site_after, _ = grown
     rows = [line for line in site_after.pages["cases/index.md"].splitlines() if line.startswith("| [")]
-    assert len(rows) == len(_active(after)) == len(_active(before)) + 1
-    new = next(row for row in rows if f"({CASE_ID}.md)" in row)
-    assert new.startswith(f"| [Roe et al. 2030](../publications/{NEW_KEY}.md) |")
-    assert "| 1 |" in new  # n
+    assert len(rows) == len(_records(after)) == len(_records(before)) + 2
+    source = f"| [Roe et al. 2030](../publications/{NEW_KEY}.md) |"
+    case_row = next(row for row in rows if f"({CASE_ID}.md)" in row)
+    study_row = next(row for row in rows if f"(../studies/{STUDY_ID}.md)" in row)
+    assert case_row.startswith(source) and study_row.startswith(source)
+    assert "| 1 |" in case_row and f"| {after.studies[STUDY_ID].participants} |" in study_row
+    assert "Case series" in study_row
     assert f"({CASE_ID}.md)" not in site_before.pages["cases/index.md"]
 
 
-def test_open_data_gains_the_new_record_and_publication(grown) -> None:
+def test_open_data_gains_the_new_records_their_outcomes_and_publications(grown) -> None:
     before, site_before, after, site_after, _ = grown
 
-    def rows(site: Site) -> list[dict[str, str]]:
-        return list(csv.DictReader(io.StringIO(site.assets["data/records.csv"].decode("utf-8"))))
+    def table(site: Site, name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(site.assets[f"data/{name}"].decode("utf-8"))))
 
-    assert len(rows(site_after)) == len(after.cases) == len(before.cases) + 1
-    new = next(r for r in rows(site_after) if r["id"] == CASE_ID)
-    assert (new["source"], new["source_short"], new["year"], new["n"]) == (NEW_KEY, "Roe et al. 2030", "2030", "1")
+    records = table(site_after, "records.csv")
+    assert len(records) == len(after.cases) + len(after.studies) == len(table(site_before, "records.csv")) + 2
+    case = next(r for r in records if r["id"] == CASE_ID)
+    study = next(r for r in records if r["id"] == STUDY_ID)
+    assert (case["kind"], case["source"], case["source_short"], case["year"], case["n"]) == ("case", NEW_KEY, "Roe et al. 2030", "2030", "1")
+    assert (study["kind"], study["n"], study["design"]) == ("study", str(after.studies[STUDY_ID].participants), after.studies[STUDY_ID].design.value)
+    assert study["reports"] == f"{NEW_KEY}; {NEW_REPORT}"
+    outcomes = [r for r in table(site_after, "outcomes.csv") if r["study"] == STUDY_ID]
+    assert [o["measure"] for o in outcomes] == [o.measure for o in after.studies[STUDY_ID].outcomes]
+    assert [o["as_printed"] for o in outcomes] == [o.as_printed for o in after.studies[STUDY_ID].outcomes]
+    assert {o["reported_in"] for o in outcomes} == {NEW_KEY, NEW_REPORT}
+    assert not [r for r in table(site_before, "outcomes.csv") if r["study"] == STUDY_ID]
+    studies = json.loads(site_after.assets["data/studies.json"])
+    assert STUDY_ID in {s["id"] for s in studies} and len(studies) == len(after.studies)
     publications = json.loads(site_after.assets["data/publications.json"])
     assert {p["key"] for p in publications} == _publication_keys(after)
-    assert next(p for p in publications if p["key"] == NEW_KEY)["records"] == [CASE_ID]
-    cases = json.loads(site_after.assets["data/cases.json"])
-    assert CASE_ID in {c["id"] for c in cases} and CASE_ID not in {c["id"] for c in json.loads(site_before.assets["data/cases.json"])}
+    assert next(p for p in publications if p["key"] == NEW_KEY)["records"] == [STUDY_ID, CASE_ID]  # strongest design first
+    assert CASE_ID in {c["id"] for c in json.loads(site_after.assets["data/cases.json"])}
 
 
 def test_the_grown_project_builds_strictly(grown, tmp_path: Path) -> None:
@@ -148,23 +189,25 @@ def test_the_grown_project_builds_strictly(grown, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     table = article(tmp_path / "site" / "cases" / "index.html")
     assert table.xpath(f".//a[@href='../publications/{NEW_KEY}/']")
-    assert article(tmp_path / "site" / "publications" / NEW_KEY / "index.html").xpath(f".//a[@href='../../cases/{CASE_ID}/']")
+    page = article(tmp_path / "site" / "publications" / NEW_KEY / "index.html")
+    assert page.xpath(f".//a[@href='../../cases/{CASE_ID}/']") and page.xpath(f".//a[@href='../../studies/{STUDY_ID}/']")
 
 
 def test_content_pages_use_the_documented_variables_and_keep_markdown_anchors(sample) -> None:
-    root = sample()
+    root = sample("with-study")
     (root / "content" / "counts.md").write_text(
         "---\ntitle: Counts\n---\n# Counts {#top}\n\n{## a comment for editors ##}\n"
         "Records: {{ records | length }}. Cases: {{ cases | length | words }}. Studies: {{ studies | length }}. "
-        "People: {{ participants }}. Publications: {% for p in publications %}{{ p.short }}{% endfor %}.\n",
+        "People: {{ participants }}. Publications: {% for p in publications %}{{ p.short }}; {% endfor %}\n",
         encoding="utf-8",
     )
     project = _load(root)
     text = _build(project).pages["counts.md"]
-    active = _active(project)
-    publications = [short_citation(project.references[k]) for k in sorted(_publication_keys(project))]
-    assert f"Records: {len(active)}. Cases: {words(len(active))}. Studies: 0. People: {len(active)}." in text
-    assert f"Publications: {''.join(publications)}." in text
+    records = _records(project)
+    cases = [r for r in records if r in project.cases.values()]
+    assert f"Records: {len(records)}. Cases: {words(len(cases))}. Studies: {len(records) - len(cases)}. People: {_people(project)}." in text
+    for key in _publication_keys(project):
+        assert f"{short_citation(project.references[key])};" in text
     assert "# Counts {#top}" in text and "editors" not in text
 
 

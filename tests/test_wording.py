@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from site_builder.model import Case
+from site_builder.study import Study
 from site_builder.project import ProjectPaths, load_project
 from sitecheck import html_pages, parse
 
@@ -24,7 +25,7 @@ def _field_names(schema: dict) -> set[str]:
     return found
 
 
-FIELD_NAMES = sorted(_field_names(Case.model_json_schema()))
+FIELD_NAMES = sorted(_field_names(Case.model_json_schema()) | _field_names(Study.model_json_schema()))
 
 
 def _reader_text(page: Path) -> str:
@@ -41,7 +42,7 @@ def reader_pages(repo_site: Path) -> dict[str, str]:
 
 
 def test_the_field_list_is_taken_from_the_model() -> None:
-    assert {"amount_mg", "duration_days", "depth_mm", "follow_up", "learning_points"} <= set(FIELD_NAMES)
+    assert {"amount_mg", "duration_days", "depth_mm", "follow_up", "learning_points", "as_printed", "p_value"} <= set(FIELD_NAMES)
 
 
 def test_no_page_shows_an_internal_field_name(reader_pages: dict[str, str]) -> None:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import EditorialNote, Reference
+from ..model import CONSULTED_TEXT, PROVENANCE_TEXT, REPORT_ROLE_TEXT, EditorialNote, Reference
+from .wording import upper_first
 from .records import RecordView, strongest_first
 
 FOLDER = "publications"
@@ -50,6 +51,7 @@ class Publication:
     reference: Reference
     slug: str
     records: tuple[RecordView, ...]  # strongest design first
+    short: str  # 'Roe et al. 2024', with a letter after the year when two publications would read the same ('2024a')
 
     @property
     def key(self) -> str:
@@ -59,9 +61,6 @@ class Publication:
     def path(self) -> str:
         return f"{FOLDER}/{self.slug}.md"
 
-    @property
-    def short(self) -> str:
-        return short_citation(self.reference)
 
     @property
     def year(self) -> str:
@@ -75,6 +74,14 @@ class Publication:
     @property
     def participants(self) -> int:
         return sum(r.n for r in self.active)
+
+    def role(self, view: RecordView) -> str:
+        """What this publication is to a record: its main source (and what the record is built from), or another report."""
+        source = view.record.source
+        if source.citation == self.key:
+            return f"Main source; the record is {PROVENANCE_TEXT[source.based_on]}"
+        report = next((r for r in source.reports if r.citation == self.key), None)
+        return f"{upper_first(REPORT_ROLE_TEXT[report.role])}; {CONSULTED_TEXT[report.consulted]}" if report else ""
 
     @property
     def notes(self) -> list[tuple[RecordView, EditorialNote]]:
@@ -98,8 +105,14 @@ def publications(references: dict[str, Reference], views: Iterable[RecordView]) 
             count += 1
             candidate = f"{base}-{count}"
         taken.add(candidate)
-        found.append(Publication(references[key], candidate, tuple(strongest_first(by_key[key]))))
-    return sorted(found, key=lambda p: (_year_order(p.year), p.short, p.key))
+        found.append((references[key], candidate, tuple(strongest_first(by_key[key]))))
+    shorts = [short_citation(ref) for ref, _, _ in found]
+    named = []
+    for (ref, candidate, records), short in zip(found, shorts):
+        same = [i for i, other in enumerate(shorts) if other == short]
+        letter = chr(ord("a") + same.index(len(named))) if len(same) > 1 else ""
+        named.append(Publication(ref, candidate, records, short + letter))
+    return sorted(named, key=lambda p: (_year_order(p.year), p.short, p.key))
 
 
 def _year_order(year: str) -> int:
