@@ -10,6 +10,7 @@ import bibtexparser
 from bibtexparser import model as bibmodel
 
 from . import latex
+from .cite import KEY
 from .markup import strip_controls
 from .model import Name, Problem, Reference, Severity
 from .yamlsource import YamlError, decode
@@ -151,6 +152,9 @@ def _names(raw: str) -> tuple[Name, ...]:
 
 
 def _problem(path: str, line: int, field: str, message: str, severity: Severity = Severity.error, column: int = 1) -> Problem:
+    if ":" in field:  # a key such as 'smith:2020' would break the 'path:line:column: error: field: message' form
+        key, dot, name = field.rpartition(".") if "." in field else (field, "", "key")
+        field, message = name, f"entry '{key}': {message}"
     return Problem(path, line, column, severity, field, message)
 
 
@@ -269,6 +273,10 @@ def parse_bibliography(text: str, shown: str) -> tuple[dict[str, Reference], lis
     references: dict[str, Reference] = {}
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
+        if not re.fullmatch(KEY, entry.key or ""):
+            shown_key = entry.key.split()[0] if entry.key.split() else ""
+            problems.append(_problem(shown, line, shown_key, f"malformed citation key {entry.key!r}: a key has no spaces or line breaks and starts and ends with a letter, digit or underscore; is the comma after it missing?"))
+            continue
         entry_type = entry.entry_type.lower()
         fields: dict[str, str] = {}
         raw: dict[str, str] = {}

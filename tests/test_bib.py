@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PROJECT
+from conftest import PROBLEM_RE as PROBLEM_LINE, PROJECT
 from site_builder.bib import load_bibliography, parse_bibliography
 from site_builder.model import Severity
 
@@ -131,3 +131,14 @@ def test_a_large_registry_bibliography_is_not_refused(tmp_path) -> None:
 def test_equals_signs_in_a_multi_line_value_are_not_fields() -> None:
     abstract = "@article{a,\n  author = {Doe, J},\n  title = {T},\n  journal = {J},\n  year = {2020},\n  abstract = {Results:\n  p = 0.05 and\n  n = 12.},\n}\n"
     assert errors(abstract) == []
+
+
+def test_a_key_with_a_line_break_is_one_located_error() -> None:
+    """Text that runs into an entry's key (a lost comma or brace) is named, never printed across lines."""
+    text = "@article{d\n@article}\n"
+    references, problems = parse_bibliography(text, "references.bib")
+    assert references == {}
+    assert problems and all("\n" not in str(p) for p in problems)
+    assert any(p.line == 1 and "malformed citation key" in p.message for p in problems), [str(p) for p in problems]
+    _, colon = parse_bibliography("@article{:,\n  title = {T},\n}\n@article{a:b,\n  title = {T},\n}\n", "references.bib")
+    assert all(PROBLEM_LINE.match(str(p)) for p in colon) and any("malformed" in p.message for p in colon), [str(p) for p in colon]
