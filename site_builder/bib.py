@@ -152,9 +152,6 @@ def _names(raw: str) -> tuple[Name, ...]:
 
 
 def _problem(path: str, line: int, field: str, message: str, severity: Severity = Severity.error, column: int = 1) -> Problem:
-    if ":" in field:  # a key such as 'smith:2020' would break the 'path:line:column: error: field: message' form
-        key, dot, name = field.rpartition(".") if "." in field else (field, "", "key")
-        field, message = name, f"entry '{key}': {message}"
     return Problem(path, line, column, severity, field, message)
 
 

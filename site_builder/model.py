@@ -585,4 +585,8 @@ class Problem:
     message: str = dataclasses.field(compare=False)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.field or '-'}: {self.message}"
+        # A colon or line break in a field path (a key such as 'smith:2020', or a stray key in YAML) would break the
+        # one-line 'path:line:column: severity: field: message' form that editors parse: shown as %3A and a space.
+        field = " ".join((self.field or "-").replace(":", "%3A").splitlines())
+        message = " ".join(self.message.splitlines())
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {field}: {message}"

@@ -226,3 +226,13 @@ def test_validate_one_file_from_inside_the_project(sample, monkeypatch) -> None:
     monkeypatch.chdir(root / "cases")
     result = run_cli("validate", "sample-case.yaml")
     assert result.exit_code == 0 and "1 case files" in result.stderr
+
+
+def test_a_problem_line_keeps_its_form_whatever_the_field_holds() -> None:
+    """A colon or line break in a field path or message cannot split the line that editors and CI parse."""
+    from conftest import PROBLEM_RE
+    from site_builder.model import Problem, Severity
+
+    line = str(Problem("cases/x.yaml", 3, 1, Severity.error, "a:b\nc", "first\nsecond"))
+    match = PROBLEM_RE.match(line)
+    assert match and match["field"] == "a%3Ab c" and match["message"] == "first second", line
