@@ -124,7 +124,7 @@ def test_every_design_has_one_evidence_level() -> None:
     assert set(EVIDENCE) == set(Design)
     for design in Design:
         level = evidence_level(design.value)
-        assert 1 <= level.ocebm <= 5
+        assert level.ocebm in range(1, 6)
         assert level.grade in ("high", "moderate", "low", "very low")
         assert level.kind in ("single case report", "case series", "within-person comparison", "trial", "cohort study")
     ranks = [evidence_level(d).rank for d in (Design.case_report, Design.case_series, Design.split_face, Design.randomised_trial)]
