@@ -203,6 +203,9 @@ class Harness:
         row: dict[str, Any] = {"label": f"n{n}", "n": n, "stages": {}, "sizes": {}, "browser": {}, "extra": {}}
         self.results["runs"].append(row)
         for version in self.versions:
+            if version == "before" and args.baseline_at is not None and n not in args.baseline_at:
+                row.setdefault("skipped", []).append(f"before: not measured at {n} records (--baseline-at)")
+                continue
             tree = self.trees[version]
             project, site = base / f"project-{version}", base / f"site-{version}"
             corpus_json = base / f"corpus-{version}.json"
@@ -241,7 +244,9 @@ class Harness:
             row["sizes"]["mkdocs-plain"] = site_size(plain, case_ids).to_json()
         shutil.rmtree(plain, ignore_errors=True)
         zensical = shutil.which("zensical")
-        if zensical and not self.args.smoke:
+        if zensical and self.args.zensical_at is not None and row["n"] not in self.args.zensical_at:
+            row.setdefault("skipped", []).append(f"zensical: not measured at {row['n']} records (--zensical-at)")
+        elif zensical and not self.args.smoke:
             if self.stage(row, "after", "zensical", [zensical, "build", "--clean", "-f", str(gen / "mkdocs.yml")], cwd=gen):
                 config_site = gen / "site"
                 if config_site.is_dir():
@@ -305,6 +310,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cases", type=int, nargs="+", default=[100, 1000, 10000], help="project sizes N in records (default: 100 1000 10000)")
     parser.add_argument("--baseline", default=BASELINE, help=f"the commit measured as 'before' in the same run (default {BASELINE})")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--baseline-at", type=int, nargs="*", help="N at which the baseline is measured too (default: every N)")
+    parser.add_argument("--zensical-at", type=int, nargs="*", help="N at which Zensical builds the plain tree (default: every N)")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements (page weight, search payload, layout)")
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to time save → reload in `mkdocs serve` (0: never)")
     parser.add_argument("--serve-edits", type=int, default=2, help="saves of one case file in the serve measurement")

@@ -5,23 +5,25 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from .model import Severity
 from .project import load_project
 from .report import FORMATS, format_problems
-from . import newcase, settings
-from .settings import project_settings
+from . import settings
+
+if TYPE_CHECKING:  # imported where a command needs them: `validate FILE` stays fast (an editor's, a hook's check)
+    from . import newcase
 
 T = TypeVar("T")
 
 
-def _settings(root: Path, read: Callable = project_settings):  # noqa: ANN202 - what read returns
+def _settings(root: Path, read: Callable | None = None):  # noqa: ANN202 - what read returns
     """The project's settings from its mkdocs.yml, or a located error and exit 1 when they are invalid."""
     try:
-        return read(root)
+        return (read or settings.project_settings)(root)
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)
         sys.exit(1)
@@ -143,9 +145,11 @@ def _interactive() -> bool:
 
 
 def _check(value: T, option: str, check: Callable[[T], T]) -> T:
+    from .newcase import Refused
+
     try:
         return check(value)
-    except newcase.Refused as exc:
+    except Refused as exc:
         raise click.BadParameter(str(exc), param_hint=f"'{option}'") from None
 
 
@@ -167,8 +171,10 @@ def _write(make: Callable[[], Path], choices: newcase.ProjectChoices, what_next:
 
 
 def _choices(root: Path) -> newcase.ProjectChoices:
+    from .newcase import ProjectChoices
+
     try:
-        return newcase.ProjectChoices.of(root)
+        return ProjectChoices.of(root)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -183,12 +189,14 @@ def new_case(case_id: str | None, indication: str | None, citation: str | None, 
 
     Refuses an id that is taken or not a slug, an unknown indication and a citation key not in references.bib.
     """
+    from .newcase import write_case
+
     choices = _choices(root)
     case_id = _ask(case_id, "--id", "Case id (such as smith2024-case2-melasma)", choices.check_case_id)
     known = ", ".join(sorted(choices.indication_orders))
     indication = _ask(indication, "--indication", f"Indication ({known})", choices.check_indication)
     citation = _ask(citation, "--citation", "Citation key of the source in references.bib", choices.check_citation)
-    _write(lambda: newcase.write_case(choices, case_id, indication, citation), choices,
+    _write(lambda: write_case(choices, case_id, indication, citation), choices,
            f"a draft: fill in every field marked REQUIRED, run 'site-builder validate', then 'site-builder publish {case_id}'")
 
 
@@ -204,13 +212,15 @@ def new_indication(
     ident: str | None, title: str | None, plain_name: str | None, description: str | None, order: int | None, literature: tuple[str, ...], root: Path
 ) -> None:
     """Write content/indications/ID.md: the front matter that declares an indication, and a body to fill in."""
+    from .newcase import non_empty, write_indication
+
     choices = _choices(root)
     ident = _ask(ident, "--id", "Indication id (such as vitiligo)", choices.check_indication_id)
-    title = _ask(title, "--title", "Title", newcase.non_empty)
-    plain_name = _ask(plain_name, "--plain-name", "Name in plain words", newcase.non_empty)
-    description = _ask(description, "--description", "One-sentence description", newcase.non_empty)
+    title = _ask(title, "--title", "Title", non_empty)
+    plain_name = _ask(plain_name, "--plain-name", "Name in plain words", non_empty)
+    description = _ask(description, "--description", "One-sentence description", non_empty)
     literature = _check(literature, "--literature", choices.check_literature)
-    _write(lambda: newcase.write_indication(choices, ident, title, plain_name, description, order, literature), choices,
+    _write(lambda: write_indication(choices, ident, title, plain_name, description, order, literature), choices,
            "write its two sections, then run 'site-builder validate'")
 
 
