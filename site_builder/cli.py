@@ -226,11 +226,12 @@ def new_indication(
 
 @main.command()
 @click.argument("case_id", metavar="ID")
-@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the case belongs to.")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the record belongs to.")
 def publish(case_id: str, root: Path) -> None:
-    """Publish the draft case ID: checks it, removes its 'draft: true' line and registers its id in cases/published-ids.txt.
+    """Publish the draft case or the study ID: checks it, removes a 'draft: true' line and registers its id in
+    cases/published-ids.txt (studies: studies/published-ids.txt).
 
-    From then on the case is built and its address is permanent: it can be withdrawn, not deleted.
+    From then on the record is built and its address is permanent: it can be withdrawn, not deleted.
     """
     from .publish import NotDone, publish as publish_case
 
@@ -246,11 +247,11 @@ def publish(case_id: str, root: Path) -> None:
 
 @main.command()
 @click.argument("case_id", metavar="ID")
-@click.option("--reason", required=True, help="Why the case is withdrawn (shown on its page).")
+@click.option("--reason", required=True, help="Why the record is withdrawn (shown on its page).")
 @click.option("--date", help="When, as YYYY-MM or YYYY-MM-DD (default: this month).")
-@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the case belongs to.")
+@click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the record belongs to.")
 def withdraw(case_id: str, reason: str, date: str | None, root: Path) -> None:
-    """Withdraw the published case ID: its page becomes a tombstone saying why and when, and its address keeps working."""
+    """Withdraw the published case or study ID: its page becomes a tombstone saying why and when, and its address keeps working."""
     from .publish import NotDone, withdraw as withdraw_case
 
     paths = _settings(root, settings.project_paths)

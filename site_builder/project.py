@@ -247,7 +247,8 @@ def _check_published_studies(project: Project) -> None:
         if ident not in project.study_stems:
             project.problems.append(
                 Problem(display, line, 1, Severity.error, ident,
-                        f"published study '{ident}' has no study file; its URL must keep working: restore the file and mark it withdrawn instead")
+                        f"published study '{ident}' has no study file; its URL must keep working: restore the file and mark it withdrawn instead "
+                        f"(git restore {project.paths.studies}/{ident}.yaml, then site-builder withdraw {ident} --reason \"...\")")
             )
 
 

@@ -98,3 +98,25 @@ def test_deleting_a_published_case_names_the_commands_and_withdraw_keeps_its_add
     tomb = article(tmp_path / "site" / "cases" / "old-case" / "index.html").text_content()
     assert "withdrawn on 2026-10" in tomb and "retracted" in tomb
     assert run_cli("withdraw", "old-case", "--reason", "Again.", "--project", str(root)).exit_code == 1
+
+
+def test_publish_and_withdraw_a_study_register_and_keep_its_address(sample, tmp_path: Path) -> None:
+    root = sample("with-study")
+    registry = root / "studies" / "published-ids.txt"
+    registry.write_text("# published studies\n", encoding="utf-8")
+    ident = yaml.safe_load((root / "studies" / "sample-study.yaml").read_text(encoding="utf-8"))["id"]
+    result = run_cli("publish", ident, "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert registry.read_text(encoding="utf-8").splitlines()[-1] == ident
+    assert run_cli("publish", ident, "--project", str(root)).exit_code == 1, "already published"
+    saved = (root / "studies" / "sample-study.yaml").read_bytes()
+    (root / "studies" / "sample-study.yaml").unlink()
+    [problem] = problems_of(run_cli("validate", str(root)).stdout)
+    assert problem["field"] == ident and f"site-builder withdraw {ident} --reason" in problem["message"]
+    (root / "studies" / "sample-study.yaml").write_bytes(saved)
+    result = run_cli("withdraw", ident, "--reason", "The publication was retracted.", "--date", "2026-10", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert run_cli("validate", str(root)).exit_code == 0
+    assert mkdocs_build(root / "mkdocs.yml", tmp_path / "site").returncode == 0
+    tomb = article(tmp_path / "site" / "studies" / ident / "index.html").text_content()
+    assert "withdrawn on 2026-10" in tomb and "retracted" in tomb
