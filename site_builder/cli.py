@@ -122,10 +122,11 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
-    from .emit import write_tree
+    from .emit import tree_options, write_tree
     from .site import build_site
 
     paths, options = _settings(root)
+    options = tree_options(options, root / "mkdocs.yml")
     project = load_project(paths)
     if project.problems:
         click.echo(format_problems(project.problems), err=True)

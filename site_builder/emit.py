@@ -1,11 +1,19 @@
-"""Write the rendered site as a plain Markdown tree with its own mkdocs.yml, buildable without the plugin."""
+"""Write the rendered site as a plain Markdown tree with its own mkdocs.yml, buildable without the plugin.
+
+Each page is a Markdown file: its front matter, then our finished HTML as raw HTML blocks (which Markdown passes
+through as they are) around the page's hand-written Markdown. What any engine gives it is what our plugin gives,
+except the table of contents of the HTML part (engines build a toc from Markdown headings only). Links in that HTML
+start from the site's root path: engines differ in how they read a relative link in raw HTML (MkDocs keeps it as
+the page's URL would, Zensical rewrites it as if relative to the Markdown file), and leave a root path alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -13,7 +21,14 @@ from .atomic import replace_dir
 from .nav import expand_indications
 from .project import Project
 from .settings import PLUGIN_NAME, read_mkdocs_yml
-from .site import Site
+from .site import Site, SiteOptions
+
+
+def tree_options(options: SiteOptions, config_path: Path) -> SiteOptions:
+    """Render options for a tree that other engines build: links from the root path of the site's address."""
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    root = urlsplit(str(config.get("site_url") or "")).path or "/"
+    return dataclasses.replace(options, link_root=root if root.endswith("/") else root + "/")
 
 
 def engine_config(config_path: Path, project: Project, docs_dir: str = "docs") -> dict[str, Any]:
@@ -45,10 +60,10 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
                     count += 1
-        for rel, text in site.pages.items():
+        for rel, page in site.pages.items():
             target = docs / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            target.write_text(page.document(), encoding="utf-8")
             count += 1
         for rel, data in site.assets.items():
             target = docs / rel

@@ -32,3 +32,17 @@ def expand_indications(nav: list[Any], project: Project) -> list[Any]:
         return out
 
     return walk(nav)
+
+
+def nav_titles(nav: list[Any] | None) -> dict[str, str]:
+    """The titles the nav gives pages ('Home: index.md'), which MkDocs shows instead of the pages' own titles."""
+    found: dict[str, str] = {}
+    for item in nav or []:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    found.setdefault(value, str(title))
+                elif isinstance(value, list):
+                    for path, inner in nav_titles(value).items():
+                        found.setdefault(path, inner)
+    return found

@@ -1,7 +1,8 @@
-"""The thin MkDocs plugin: load the project, hand the rendered pages to MkDocs as generated files."""
+"""The thin MkDocs plugin: load the project, hand the rendered pages to MkDocs as generated files with their HTML."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from mkdocs.structure.files import File, Files
 
 from .atomic import AtomicSite
 from .csl import Formatter
-from .nav import expand_indications
+from .nav import expand_indications, nav_titles
 from .config import SiteBuilderConfig, resolve
+from .headings import HeadingStyle
+from .mkdocs_page import RenderedMkDocsPage
 from .project import load_project
 from .site import build_site
 
@@ -44,6 +47,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
         paths, options = resolve(self.config, self.root, docs, config.site_name, config.site_url)
+        style = HeadingStyle.from_config(config.markdown_extensions, config.mdx_configs)
+        options = dataclasses.replace(options, directory_urls=config.use_directory_urls, headings=style)
         project = load_project(paths, keep_drafts=self.serving)
         for problem in project.problems:
             (log.error if problem in project.errors else log.warning)(str(problem))
@@ -57,15 +62,19 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.error(str(problem))
         if site.problems:
             raise PluginError(f"site-builder: {len(site.problems)} citation errors; nothing was built")
-        for path, markdown in site.pages.items():
-            existing = files.get_file_from_path(path)
-            if existing:
-                files.remove(existing)
-            files.append(File.generated(config, path, content=markdown))
         for path, data in site.assets.items():
             files.append(File.generated(config, path, content=data))
         if self.config.nav_indications and config.nav:
             config.nav = expand_indications(config.nav, project)
+        titles = nav_titles(config.nav)
+        for path, page in site.pages.items():
+            existing = files.get_file_from_path(path)
+            if existing:
+                files.remove(existing)
+            file = File.generated(config, path, content=page.markdown)
+            files.append(file)
+            # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
+            RenderedMkDocsPage(file, config, page, titles.get(path))
         return files
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' LiveReloadServer

@@ -1,9 +1,11 @@
-"""Jinja environment over templates/: every page kind is one template; a project's own templates/ overrides them."""
+"""Jinja environment over templates/: every page kind is one HTML template; a project's own templates/ overrides them.
+
+Generated pages are rendered straight to finished HTML (nothing parses them again); hand-written content pages are
+Markdown templates, whose links stay Markdown links for the engine to resolve."""
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 from enum import Enum
 from pathlib import Path
@@ -20,7 +22,9 @@ from .pages.wording import indication_name, plural, procedure_name, upper_first,
 from .pages.records import by_design, evidence_of
 from .study import STATISTIC_TEXT
 from .markup import escape_text, inert, needs_markdown, render_inline, render_markdown, sanitize
-from .resolve import PageCitations, relative_link
+from .headings import Headings
+from .resolve import BIBLIOGRAPHY_PAGE, PageCitations, relative_link
+from .urls import relative_url
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -83,14 +87,30 @@ def _md_inline(context: Context, text: str | None) -> Markup:
 
 @pass_context
 def _link(context: Context, target: str) -> Markup:
-    """A Markdown link target from the page being rendered to another docs path (ids are slugs)."""
-    return Markup(relative_link(context["page_path"], target))
+    """A link from the page being rendered to another docs path (ids are slugs): the finished URL in an HTML page,
+    the .md path in a hand-written Markdown page (the engine resolves it)."""
+    if context.get("markdown_links"):
+        return Markup(relative_link(context["page_path"], target))
+    return Markup(relative_url(context["page_path"], target, context.get("directory_urls", True), context.get("link_root", "")))
 
 
-def _yaml(value: Any) -> Markup:
-    """A value as YAML front matter (JSON is valid YAML), with HTML-significant characters escaped."""
-    text = json.dumps(value, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
+@pass_context
+def _heading(context: Context, level: int, text: str, anchor: str = "", exclude: bool = False) -> Markup:
+    """A heading with its id and permalink, added to the page's table of contents."""
+    headings: Headings = context.get("headings") or Headings()
+    return headings.heading(level, text, anchor, exclude)
+
+
+HAND_WRITTEN = "\x00hand-written\x00"  # where a generated page holds hand-written Markdown (an indication's own text)
+
+
+@pass_context
+def _hand_written(context: Context) -> Markup:
+    """Mark where the page's hand-written Markdown goes; the headings so far come before it."""
+    headings: Headings | None = context.get("headings")
+    if headings is not None:
+        headings.split = len(headings.tokens)
+    return Markup(HAND_WRITTEN)
 
 
 def _number(value: float | None) -> str:
@@ -142,12 +162,14 @@ def _environment(project_templates: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, md_inline=_md_inline, link=_link, yaml=_yaml, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design, fact=_fact)
+    env.filters.update(text=escape_text, md=_md, md_inline=_md_inline, link=_link, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design, fact=_fact)
     env.tests["reported"] = is_reported
-    env.globals["wording"] = WORDING
+    env.tests["markup"] = lambda value: isinstance(value, Markup)
+    env.globals.update(wording=WORDING, h=_heading, hand_written=_hand_written, bibliography=BIBLIOGRAPHY_PAGE)
     return env
 
 
-def render(env: Environment, template: str, **context: Any) -> str:
-    """Render one page template."""
-    return env.get_template(template).render(**context)
+def render(env: Environment, template: str, **context: Any) -> tuple[str, dict[str, Any]]:
+    """Render one page template: its HTML and the page's metadata (the template's top-level `meta`)."""
+    module = env.get_template(template).make_module(context)
+    return str(module), dict(getattr(module, "meta", None) or {})

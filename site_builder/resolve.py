@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from markupsafe import escape
 
 from .cite import Citation, replace_citations
+from .urls import relative_url
 
 BIBLIOGRAPHY_PAGE = "references.md"
 
@@ -77,22 +78,25 @@ class PageCitations:
         """Replace every citation span of a text with its marker."""
         return replace_citations(text, self.marker)
 
-    def reference_list(self) -> str:
-        """The Markdown reference list for the bottom of the page (empty when nothing was cited)."""
+    def reference_list(self, bibliography: str = "") -> str:
+        """The page's reference list as HTML, in citation order, each entry linking back to where it is cited and
+        on to the bibliography (bibliography: that page's URL from this one); empty when nothing was cited."""
         if not self.order:
             return ""
-        bib = relative_link(self.page, BIBLIOGRAPHY_PAGE)
-        lines = ["", "## References { #references data-search-exclude }", ""]
-        for n, key in enumerate(self.order, 1):
-            entry = self.entries[key]
+        bib = bibliography or relative_url(self.page, BIBLIOGRAPHY_PAGE)
+        items = []
+        for key in self.order:
+            entry, uses = self.entries[key], self.uses.get(key, 0)
             badge = ' <span class="sb-badge sb-preprint">Preprint: not peer reviewed</span>' if entry.preprint else ""
-            uses = self.uses.get(key, 0)
             backs = " ".join(
                 f'<a href="#{cite_anchor(key)}-use-{i}" class="sb-backref" title="Back to where it is cited">↩{"" if uses == 1 else i}</a>'
                 for i in range(1, uses + 1)
             )
-            lines.append(
-                f'{n}. <span id="{cite_anchor(key)}" class="sb-ref-entry">{entry.html}</span>{badge} {backs} '
-                f'[Bibliography entry]({bib}#{ref_anchor(key)})'
-            )
-        return "\n".join(lines) + "\n"
+            items.append(f'<li><span id="{cite_anchor(key)}" class="sb-ref-entry">{entry.html}</span>{badge} {backs} <a href="{bib}#{ref_anchor(key)}">Bibliography entry</a></li>')
+        return "<ol>\n" + "\n".join(items) + "\n</ol>\n"
+
+    def anchors(self) -> set[str]:
+        """The ids its citations and reference list put on the page."""
+        found = {cite_anchor(key) for key in self.order}
+        found.update(f"{cite_anchor(key)}-use-{i}" for key, uses in self.uses.items() for i in range(1, uses + 1))
+        return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,4 +54,8 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
     config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
     options = plugin_config(plugin_options(config), str(config_path))
     docs_dir = config.get("docs_dir", ProjectPaths.content)
-    return resolve(options, root, docs_dir, str(config.get("site_name", "")), str(config.get("site_url") or ""))
+    paths, site = resolve(options, root, docs_dir, str(config.get("site_name", "")), str(config.get("site_url") or ""))
+    from .headings import style_of_yml  # the engine's settings that shape the HTML we write: links and headings
+
+    site = dataclasses.replace(site, directory_urls=bool(config.get("use_directory_urls", True)), headings=style_of_yml(config.get("markdown_extensions") or []))
+    return paths, site

@@ -1,4 +1,4 @@
-"""Turn a loaded project into the site's pages: a mapping of docs-relative paths to Markdown (and assets)."""
+"""Turn a loaded project into the site's pages: finished HTML for generated pages, Markdown only where it is hand-written."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown.extensions.toc import nest_toc_tokens
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from .csl import DEFAULT_STYLE, Formatter
 from .history import file_dates
 from .images import published_images
-from .load import Page, split_front_matter
+from .headings import Headings, HeadingStyle
+from .load import Page
 from .markup import escape_meta, inert, strip_controls
 from .metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
 from .model import Case, Problem, Severity
@@ -23,12 +25,12 @@ from .opendata import open_data
 from .pages.facts import SiteFacts, site_facts
 from .pages.records import case_view, study_view
 from .project import Project
-from .render import DEFAULT_TEMPLATES, make_environment, render
-from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor, relative_link
+from .render import DEFAULT_TEMPLATES, HAND_WRITTEN, make_environment, render
+from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
+from .urls import relative_url
 
 ASSET_FOLDER = "assets/site-builder"
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter is written and read
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # for every page
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter of the plain tree
 H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DOWNLOADS = (("cite.bib", "BibTeX", page_bibtex), ("cite.ris", "RIS", page_ris), ("cite.json", "CSL-JSON", page_csl_json))
 
@@ -42,13 +44,54 @@ class SiteOptions:
     evidence_page: str = "evidence.md"
     disclaimer_page: str = "disclaimer.md"
     meta: SiteMeta = field(default_factory=SiteMeta)
+    directory_urls: bool = True  # the engine's use_directory_urls: how links between pages are written
+    headings: HeadingStyle = field(default_factory=HeadingStyle)  # the engine's toc settings: heading ids, permalinks
+    link_root: str = ""  # "": links relative to each page; the site's root path ('/'): links from it (see emit.py)
+
+
+@dataclass
+class RenderedPage:
+    """One page: finished HTML, around the hand-written Markdown that only some pages have (a content page's body,
+    an indication's own text), with the headings of the HTML as toc tokens and the ids it holds."""
+
+    meta: dict[str, Any]  # front matter; the values themes print as HTML are escaped
+    head: str  # HTML before the Markdown (all of a generated page)
+    markdown: str = ""
+    tail: str = ""  # HTML after the Markdown
+    head_toc: list[dict[str, Any]] = field(default_factory=list)  # flat toc tokens (level, id, name)
+    tail_toc: list[dict[str, Any]] = field(default_factory=list)
+    anchors: frozenset[str] = frozenset()
+
+    @property
+    def html(self) -> str:
+        """The whole page as HTML, when it has no Markdown to convert."""
+        return self.content()
+
+    def content(self, middle: str = "") -> str:
+        """The page's HTML with the HTML of its converted Markdown in the middle, spaced as Markdown spaces
+        the blocks of the same page written as one file (document)."""
+        head, middle, tail = (part.strip("\n") for part in (self.head, middle, self.tail))
+        if not middle:
+            return "\n".join(part for part in (head, tail) if part)
+        return "\n".join(part for part in ("\n\n".join(part for part in (head, middle) if part), tail) if part)
+
+    def toc(self, middle: list[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+        """The nested toc tokens of the page, with the (flat) tokens of its converted Markdown in the middle."""
+        return nest_toc_tokens([dict(t, children=[]) for t in (*self.head_toc, *middle, *self.tail_toc)])
+
+    def document(self) -> str:
+        """The page as one Markdown file for any engine: front matter, then the HTML as raw HTML blocks around
+        the hand-written Markdown (Markdown passes HTML blocks through as they are)."""
+        head = yaml.dump(self.meta, Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
+        parts = [part.strip("\n") for part in (self.head, self.markdown, self.tail) if part.strip()]
+        return f"---\n{head}---\n" + "\n\n".join(parts) + "\n"
 
 
 @dataclass
 class Site:
-    """The rendered site: Markdown pages, static assets, and which page cites which work."""
+    """The rendered site: its pages, static assets, and which page cites which work."""
 
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, RenderedPage] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     usage: dict[str, list[str]] = field(default_factory=dict)
@@ -81,15 +124,28 @@ class _Builder:
             "disclaimer_page": options.disclaimer_page if options.disclaimer_page in project.pages else "",
         }
 
-    def render(self, template: str, path: str, citations: PageCitations, **context: Any) -> str:
+    def render(self, template: str, path: str, citations: PageCitations, headings: Headings, **context: Any) -> tuple[str, dict[str, Any]]:
         context = {**self.variables, **context}  # every page sees the site's facts; a page's own values take precedence
         return render(
-            self.env, template, page_path=path, citations=citations, entries=self.entries, anchor=ref_anchor, site=self.options.meta, **self.links, **context
+            self.env,
+            template,
+            page_path=path,
+            citations=citations,
+            headings=headings,
+            directory_urls=self.options.directory_urls,
+            link_root=self.options.link_root,
+            entries=self.entries,
+            anchor=ref_anchor,
+            site=self.options.meta,
+            **self.links,
+            **context,
         )
 
     def template(self, path: str, template: str, facts: PageFacts = PageFacts(), **context: Any) -> None:
-        citations = PageCitations(path, self.entries)
-        self.finish(path, self.render(template, path, citations, **context), citations, facts)
+        """A generated page: its template rendered to HTML."""
+        citations, headings = PageCitations(path, self.entries), Headings(self.options.headings)
+        html, meta = self.render(template, path, citations, headings, **context)
+        self.finish(path, meta, html, citations, facts, headings)
 
     def content(self, rel: str, page: Page) -> None:
         """A hand-written page: its body rendered once as a template over the site's facts, then its citations resolved."""
@@ -98,23 +154,21 @@ class _Builder:
         if "{{" in body or "{%" in body:
             try:
                 template = self.content_env.from_string(body)
-                body = template.render(page_path=rel, citations=citations, entries=self.entries, site=self.options.meta, **self.links, **self.variables)
+                body = template.render(page_path=rel, citations=citations, entries=self.entries, site=self.options.meta, markdown_links=True, **self.links, **self.variables)
             except TemplateError as exc:
                 line = exc.lineno if isinstance(exc, TemplateSyntaxError) else _template_line(exc)
                 self.site.problems.append(Problem(page.display, page.body_line + max(line or 1, 1) - 1, 1, Severity.error, "template", str(exc)))
                 return
-        body = citations.resolve(body) + citations.reference_list()
-        self.finish(rel, page.front + body, citations, PageFacts(source=page.display))
+        headings = Headings(self.options.headings, split=0)
+        self.finish(rel, dict(page.meta), "", citations, PageFacts(source=page.display), headings, citations.resolve(body))
 
-    def finish(self, path: str, markdown: str, citations: PageCitations, facts: PageFacts) -> None:
-        """Record citations, add the page's metadata, 'Cite this page' block, footer and downloads."""
+    def finish(self, path: str, meta: dict[str, Any], head: str, citations: PageCitations, facts: PageFacts, headings: Headings, markdown: str = "", tail: str = "") -> None:
+        """Record citations, add the page's metadata, references, 'Cite this page' block, footer and downloads."""
         for key in citations.order:
             self.site.usage[key].append(path)
         for key in dict.fromkeys(citations.unresolved):
             self.site.problems.append(Problem(facts.source or path, 1, 1, Severity.error, "citation", f"unknown citation key '{key}'"))
-        front, body, _ = split_front_matter(markdown)
-        meta = yaml.load(front, Loader=LOADER) or {} if front.strip() else {}
-        title = strip_controls(str(meta.get("title") or _first_heading(body) or path))
+        title = strip_controls(str(meta.get("title") or _first_heading(markdown) or path))
         self.site.titles[path] = title
         info = self.page_info(path, title, meta, citations, facts)
         meta["sb"] = {
@@ -129,11 +183,20 @@ class _Builder:
         for name, label, make in DOWNLOADS:
             target = f"{folder}/{name}" if folder else name
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
-            downloads.append({"label": label, "link": relative_link(path, target), "file": download_name(self.options.meta, path, name)})
+            downloads.append({"label": label, "link": relative_url(path, target, self.options.directory_urls, self.options.link_root), "file": download_name(self.options.meta, path, name)})
         source = self.entries.get(facts.case.source.citation) if facts.case else None  # the record's source, linked
-        tail = self.render("page_end.md.j2", path, citations, info=info, citation_text=text, citation_html=html, downloads=downloads, source_entry=source)
-        head = yaml.dump(escape_meta(meta), Dumper=DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
-        self.site.pages[path] = f"---\n{head}---\n{body.rstrip()}\n{tail}"
+        if headings.split is None:  # no hand-written Markdown: all of the page is one piece of HTML
+            headings.split = len(headings.tokens)
+        end, _ = self.render("page_end.html.j2", path, citations, headings, info=info, citation_text=text, citation_html=html, downloads=downloads, source_entry=source)
+        anchors = {t["id"] for t in headings.tokens} | citations.anchors() | {"cite-this-page"}
+        if path == BIBLIOGRAPHY_PAGE:
+            anchors.update(ref_anchor(key) for key in self.project.references)
+        if markdown:
+            tail += end
+        else:
+            head, tail = head + tail + end, ""
+        split = headings.split
+        self.site.pages[path] = RenderedPage(escape_meta(meta), head, markdown, tail, headings.tokens[:split], headings.tokens[split:], frozenset(anchors))
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
         site = self.options.meta
@@ -183,7 +246,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
         source = project.references.get(case.source.citation)
         builder.template(
             f"cases/{case.id}.md",
-            "tombstone.md.j2" if case.withdrawn else "case.md.j2",
+            "tombstone.html.j2" if case.withdrawn else "case.html.j2",
             facts,
             case=case,
             indication=indication,
@@ -196,7 +259,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
         source = project.references.get(study.source.citation)
         builder.template(
             f"studies/{study.id}.md",
-            "tombstone.md.j2" if study.withdrawn else "study.md.j2",
+            "tombstone.html.j2" if study.withdrawn else "study.html.j2",
             PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display),
             study=study,
             case=study,
@@ -209,7 +272,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     _list_pages(builder, project, data)
     builder.template(
         BIBLIOGRAPHY_PAGE,
-        "references.md.j2",
+        "references.html.j2",
         references=sorted(project.references.values(), key=lambda r: r.key),
         coins=coins,
         usage=builder.site.usage,
@@ -228,22 +291,25 @@ def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
     for item in facts.indications:
         indication = item.indication
         path = f"indications/{indication.id}.md"
-        citations = PageCitations(path, entries)
-        markdown = builder.render(
-            "indication.md.j2",
+        citations, headings = PageCitations(path, entries), Headings(builder.options.headings)
+        # the indication's own text is hand-written Markdown; its citations are numbered first, as they always were
+        body = citations.resolve(indication.body)
+        html, meta = builder.render(
+            "indication.html.j2",
             path,
             citations,
+            headings,
             indication=indication,
-            indication_body=citations.resolve(indication.body),
             records=item.records,
             literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
         )
-        builder.finish(path, markdown, citations, PageFacts(about=indication.title, source=indication.path))
-    builder.template("indications/index.md", "indications.md.j2", indications=facts.indications)
-    builder.template("cases/index.md", "cases.md.j2", indication_by_id=project.indications)
-    builder.template("publications/index.md", "publications.md.j2")
+        head, slot, tail = html.partition(HAND_WRITTEN)
+        builder.finish(path, meta, head, citations, PageFacts(about=indication.title, source=indication.path), headings, body if slot else "", tail)
+    builder.template("indications/index.md", "indications.html.j2", indications=facts.indications)
+    builder.template("cases/index.md", "cases.html.j2", indication_by_id=project.indications)
+    builder.template("publications/index.md", "publications.html.j2")
     for publication in facts.publications:
-        builder.template(publication.path, "publication.md.j2", publication=publication, indication_by_id=project.indications)
+        builder.template(publication.path, "publication.html.j2", publication=publication, indication_by_id=project.indications)
 
 
 def _template_line(exc: Exception) -> int:

@@ -53,7 +53,7 @@ def _break_case(project: Path) -> None:
 
 def _break_template(project: Path) -> None:
     (project / "templates").mkdir()
-    (project / "templates" / "case.md.j2").write_text("# {{ no_such_variable }}\n", encoding="utf-8")
+    (project / "templates" / "case.html.j2").write_text("<h1>{{ no_such_variable }}</h1>\n", encoding="utf-8")
 
 
 def _break_link(project: Path) -> None:

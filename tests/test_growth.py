@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 
@@ -109,7 +110,12 @@ def grown(tmp_path_factory) -> tuple[Project, Site, Project, Site, Path]:
 
 
 def _text(site: Site, path: str) -> str:
-    return " ".join(site.pages[path].split())
+    return " ".join(site.pages[path].document().split())
+
+
+def _rows(site: Site, path: str) -> list:
+    """The body rows of a page's first table, as lxml elements."""
+    return lxml.html.fromstring(site.pages[path].html).xpath(".//table[1]/tbody/tr")
 
 
 def test_the_home_page_counts_records_people_and_publications_from_the_data(grown) -> None:
@@ -131,30 +137,32 @@ def test_each_new_publication_gets_its_own_page_listing_its_records(grown) -> No
         assert f"publications/{key}.md" not in site_before.pages
     article_page = _text(site_after, f"publications/{NEW_KEY}.md")
     assert short_citation(after.references[NEW_KEY]) == "Roe et al. 2030"
-    assert "# Roe et al. 2030" in article_page
-    assert f"(../cases/{CASE_ID}.md)" in article_page and f"(../studies/{STUDY_ID}.md)" in article_page
+    assert '<h1 id="roe-et-al-2030">Roe et al. 2030' in article_page
+    assert f'href="../../cases/{CASE_ID}/"' in article_page and f'href="../../studies/{STUDY_ID}/"' in article_page
     congress_page = _text(site_after, f"publications/{NEW_REPORT}.md")
-    assert "# Test Congress 2030" in congress_page
-    assert f"(../studies/{STUDY_ID}.md)" in congress_page and f"(../cases/{CASE_ID}.md)" not in congress_page
+    assert '<h1 id="test-congress-2030">Test Congress 2030' in congress_page
+    assert f'href="../../studies/{STUDY_ID}/"' in congress_page and f'href="../../cases/{CASE_ID}/"' not in congress_page
     assert "Congress abstract; abstract only" in congress_page
     for record in (after.cases[CASE_ID], after.studies[STUDY_ID]):  # the discrepancies recorded in its records
         for note in record.editorial_notes:
             assert all(str(escape_text(r.locator)) in article_page for r in note.readings)
     index = _text(site_after, "publications/index.md")
-    assert f"[Roe et al. 2030]({NEW_KEY}.md)" in index and f"[Test Congress 2030]({NEW_REPORT}.md)" in index
+    assert f'<a href="{NEW_KEY}/">Roe et al. 2030</a>' in index and f'<a href="{NEW_REPORT}/">Test Congress 2030</a>' in index
 
 
 def test_the_evidence_table_gains_a_row_for_each_new_record(grown) -> None:
     before, site_before, after, site_after, _ = grown
-    rows = [line for line in site_after.pages["cases/index.md"].splitlines() if line.startswith("| [")]
+    rows = _rows(site_after, "cases/index.md")
     assert len(rows) == len(_records(after)) == len(_records(before)) + 2
-    source = f"| [Roe et al. 2030](../publications/{NEW_KEY}.md) |"
-    case_row = next(row for row in rows if f"({CASE_ID}.md)" in row)
-    study_row = next(row for row in rows if f"(../studies/{STUDY_ID}.md)" in row)
-    assert case_row.startswith(source) and study_row.startswith(source)
-    assert "| 1 |" in case_row and f"| {after.studies[STUDY_ID].participants} |" in study_row
-    assert "Case series" in study_row
-    assert f"({CASE_ID}.md)" not in site_before.pages["cases/index.md"]
+    case_row = next(row for row in rows if row.xpath(f".//a[@href='{CASE_ID}/']"))
+    study_row = next(row for row in rows if row.xpath(f".//a[@href='../studies/{STUDY_ID}/']"))
+    for row in (case_row, study_row):
+        [source] = row.xpath("./td[1]/a")
+        assert (source.get("href"), source.text_content()) == (f"../publications/{NEW_KEY}/", "Roe et al. 2030")
+    assert case_row.xpath("./td[4]")[0].text_content() == "1"
+    assert study_row.xpath("./td[4]")[0].text_content() == str(after.studies[STUDY_ID].participants)
+    assert "Case series" in study_row.text_content()
+    assert not [row for row in _rows(site_before, "cases/index.md") if row.xpath(f".//a[@href='{CASE_ID}/']")]
 
 
 def test_open_data_gains_the_new_records_their_outcomes_and_publications(grown) -> None:
@@ -202,7 +210,7 @@ def test_content_pages_use_the_documented_variables_and_keep_markdown_anchors(sa
         encoding="utf-8",
     )
     project = _load(root)
-    text = _build(project).pages["counts.md"]
+    text = _build(project).pages["counts.md"].document()
     records = _records(project)
     cases = [r for r in records if r in project.cases.values()]
     assert f"Records: {len(records)}. Cases: {words(len(cases))}. Studies: {len(records) - len(cases)}. People: {_people(project)}." in text

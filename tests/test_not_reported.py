@@ -155,7 +155,7 @@ def _page_text(root: Path, model: type[BaseModel]) -> tuple[str, list[str]]:
         return "", [str(p) for p in project.errors]
     site = build_site(project)
     assert not site.problems, site.problems
-    return TAG.sub(" ", site.pages[FILES[model][1]]), []
+    return TAG.sub(" ", site.pages[FILES[model][1]].document()), []
 
 
 @pytest.fixture(scope="module")

@@ -91,7 +91,7 @@ def test_pre_commit_hook_runs_the_validator() -> None:
     assert validate["entry"] == "site-builder validate" and validate["language"] == "system"
     assert validate["pass_filenames"] is False, "the validator checks the whole project, not single files"
     pattern = re.compile(validate["files"])
-    for changed in ("cases/majewska2025-case3-burn.yaml", "references.bib", "content/indications/burns.md", "templates/case.md.j2"):
+    for changed in ("cases/majewska2025-case3-burn.yaml", "references.bib", "content/indications/burns.md", "templates/case.html.j2"):
         assert pattern.search(changed), changed
     assert not pattern.search("site_builder/cli.py")
     assert hooks["site-builder-schema"]["entry"] == "site-builder schema --check"
@@ -105,7 +105,7 @@ def test_pre_commit_hook_definition_validates_the_changed_files(sample) -> None:
     pattern = re.compile(hook["files"])
     for changed in ("cases/smith2024-case1-vitiligo.yaml", "references.bib", "content/indications/burns.md", "mkdocs.yml", "docs/site/cases/a.yml"):
         assert pattern.search(changed), changed
-    for unchanged in ("site_builder/cli.py", "templates/case.md.j2", "README.md"):
+    for unchanged in ("site_builder/cli.py", "templates/case.html.j2", "README.md"):
         assert not pattern.search(unchanged), unchanged
     root = sample()
     command = hook["entry"].split()[1:]

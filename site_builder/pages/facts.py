@@ -16,7 +16,8 @@ are resolved, so that no hand-written page states a count or a list that the rec
 Generated pages see the same variables (a page's own values, such as an indication's records, take precedence).
 
 Filters: `words` writes a small number as a word ("eight"), `plural(n)` adds an "s" to a noun unless n is one,
-`link` turns a docs path into a link from the page. Macros: `{% import "macros.md.j2" as m with context %}`.
+`link` turns a docs path into a link from the page. Macros: `{% import "macros.html.j2" as m with context %}` (they
+write HTML, which Markdown passes through).
 Jinja comments use `{## ... ##}`, so that Markdown's `{#anchor}` keeps its meaning."""
 
 from __future__ import annotations
