@@ -21,7 +21,7 @@ from .pages.facts import designs_in_words
 from .pages.wording import indication_name, plural, procedure_name, upper_first, words
 from .pages.records import by_design, evidence_of
 from .study import STATISTIC_TEXT
-from .markup import escape_text, inert, needs_markdown, render_inline, render_markdown, sanitize
+from .markup import escape_text, needs_markdown, render_inline, render_markdown
 from .headings import Headings
 from .resolve import BIBLIOGRAPHY_PAGE, PageCitations, relative_link
 from .urls import relative_url
@@ -36,19 +36,13 @@ def _citer(context: Context) -> PageCitations:
 _TOKEN_RE = re.compile(r"sbcite(\d+)x")
 
 
-@functools.lru_cache(maxsize=4096)
-def _safe_marker(marker: str) -> str:
-    """A citation marker as the Markdown path would leave it (the same markers recur on many pages)."""
-    return inert(sanitize(marker))
-
-
 def markdown_path(citations: PageCitations, text: str, inline: bool) -> Markup:
     """Contributed text through the Markdown parser; citations stand in it as inert tokens (raw HTML is text
-    there) and become their markers afterwards."""
+    there) and become their markers afterwards (our own HTML, its text escaped by PageCitations.marker)."""
     markers: list[str] = []
     tokenised = replace_citations(text, lambda span: markers.append(citations.marker(span)) or f"sbcite{len(markers) - 1}x")
     html = str(render_inline(tokenised) if inline else render_markdown(tokenised))
-    return Markup(_TOKEN_RE.sub(lambda m: _safe_marker(markers[int(m.group(1))]), html))
+    return Markup(_TOKEN_RE.sub(lambda m: markers[int(m.group(1))], html))
 
 
 def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Markup:
@@ -67,7 +61,7 @@ def _contributed(citations: PageCitations, text: str | None, inline: bool) -> Ma
         return markdown_path(citations, text, inline)
     html = [str(escape_text(prose[0]))]
     for span, after in zip(spans, prose[1:]):
-        html.append(_safe_marker(citations.marker(span)))
+        html.append(citations.marker(span))
         html.append(str(escape_text(after)))
     body = "".join(html)
     return Markup(body if inline else f"<p>{body}</p>")
