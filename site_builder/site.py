@@ -31,6 +31,7 @@ from .urls import relative_url
 
 ASSET_FOLDER = "assets/site-builder"
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: front matter of the plain tree
+BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 H1_RE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 DOWNLOADS = (("cite.bib", "BibTeX", page_bibtex), ("cite.ris", "RIS", page_ris), ("cite.json", "CSL-JSON", page_csl_json))
 
@@ -196,6 +197,9 @@ class _Builder:
         else:
             head, tail = head + tail + end, ""
         split = headings.split
+        # One block per line, no blank lines: what any engine passes through as it is (a blank line inside raw HTML
+        # is where Markdown would split it into blocks of its own)
+        head, tail = BLANK_LINES.sub("\n", head), BLANK_LINES.sub("\n", tail)
         self.site.pages[path] = RenderedPage(escape_meta(meta), head, markdown, tail, headings.tokens[:split], headings.tokens[split:], frozenset(anchors))
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
