@@ -40,6 +40,7 @@ class Rule:
     pattern: re.Pattern[str]
     advice: str
     accept: Callable[[re.Match[str]], bool] = lambda match: True
+    needs: Callable[[str], bool] = lambda text: True  # a quick test that every text the rule can match passes
 
 
 def _valid_date(day: str, month: str, year: str) -> bool:
@@ -73,6 +74,25 @@ def _ages_above_89(match: re.Match[str]) -> bool:
     return all(int(n) > 89 for n in match.group("n", "n2", "n3", "n4") if n)
 
 
+# Quick tests that texts without a possible match fail (most clinical prose): each is implied by the rules that use it.
+DIGIT_RE = re.compile(r"\d")
+FOUR_DIGITS_RE = re.compile(r"\d{4}")
+SIX_DIGITS_RE = re.compile(r"\d\d\d\d\d\d")
+NUMBER_SEPARATOR_RE = re.compile(r"\d[./-]\d")
+DIGIT_GROUPS_RE = re.compile(r"\d\d[\s.-]\d\d")
+MONTH_RE = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+WEEKDAY_RE = re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun")
+INITIALS_RE = re.compile(r"[A-Z]\.\s?[A-Z]\.")
+# Written out case by case: IGNORECASE would match the same (with 'ı', 'İ' and 'ſ') but scans slower.
+AGE_NUMBER_RE = re.compile(r"\d[\s-]*[yY]|[gG][eE](?:[dD]|\s+[oO][fF])?\s+\d")
+AGE_WORD_RE = re.compile(r"[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|9\d'?[sSſ]")
+EMAIL_HINT_RE = re.compile(r"@[A-Za-z0-9-]+\.")
+WWW_RE = re.compile(r"[wW][wW][wW]\.")
+RECORD_WORD_RE = re.compile(r"MRN|PESEL|NHS\s|ecord\s+n|atient\s+(?:ID|n)|ospital\s+n")
+PL_POSTCODE_HINT_RE = re.compile(r"\d\d-\d\d\d")
+UK_POSTCODE_HINT_RE = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}")
+HONORIFIC_RE = re.compile(HONORIFICS)
+
 AGE_RULE = Rule(
     "age above 89",
     re.compile(
@@ -86,11 +106,13 @@ AGE_RULE = Rule(
     ),
     "ages above 89 are written as '90+' (patient.age_band: '90+')",
     _ages_above_89,
+    needs=lambda text: bool(AGE_NUMBER_RE.search(text) or AGE_WORD_RE.search(text)),
 )
 BIRTH_RULE = Rule(
     "date of birth",
     re.compile(rf"\bborn\s+(?:(?:in|on)\s+)?(?:{DAY}\s+(?:of\s+)?{MONTHS}|{MONTHS}(?:\s+{DAY}\b)?)(?:,?\s+\d{{4}}\b)?"),
     "give the age in years (patient.age) or an age band, never a date of birth",
+    needs=lambda text: "born" in text,
 )
 DATE_ADVICE = "write relative time (Day 12, week 2) or the year only"
 PARTIAL_DATE_ADVICE = (
@@ -105,38 +127,45 @@ RULES: tuple[Rule, ...] = (
         "weekday with a date",
         re.compile(rf"\b{WEEKDAYS},?\s+(?:the\s+)?(?:{DAY}(?:\s+(?:of\s+)?{MONTHS})?|{MONTHS}\s+{DAY})(?:,?\s+\d{{4}})?(?!\w)"),
         DATE_ADVICE,
+        needs=lambda text: bool(WEEKDAY_RE.search(text) and DIGIT_RE.search(text)),
     ),
     Rule(
         "initials with a date",
         re.compile(rf"\b(?:[A-Z]\.\s?){{2,3}}(?=[^\n]{{0,40}}?(?:\b{YEAR}\b|\b{DAY}\s+{MONTHS}|\b{MONTHS}\s+{DAY}\b))"),
         "remove the patient's initials (refer to 'the patient')",
+        needs=lambda text: bool(INITIALS_RE.search(text) and DIGIT_RE.search(text)),
     ),
     Rule(
         "calendar date",
         re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+\d{{4}}\b)?|\b{MONTHS}\s+{DAY}\b(?:,?\s+\d{{4}}\b)?"),
         DATE_ADVICE,
+        needs=lambda text: bool(MONTH_RE.search(text) and DIGIT_RE.search(text)),
     ),
     Rule(
         "calendar date",
         re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/-]|\.\d)"),
         DATE_ADVICE,
         _iso_date,
+        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
     ),
     Rule(
         "calendar date",
         re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"),
         DATE_ADVICE,
         _numeric_date,
+        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
     ),
     Rule(
         "month and year",
         re.compile(rf"\b{MONTHS}\s+(?:of\s+)?{YEAR}\b"),
         PARTIAL_DATE_ADVICE,
+        needs=lambda text: bool(MONTH_RE.search(text) and DIGIT_RE.search(text)),
     ),
     Rule(
         "month and year",
         re.compile(rf"(?<![\w./-])(?:0?[1-9]|1[0-2])[./-]{YEAR}(?![\w/-]|\.\d)|(?<![\w./-]){YEAR}[./-](?:0[1-9]|1[0-2])(?![\w/-]|\.\d)"),
         PARTIAL_DATE_ADVICE,
+        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
     ),
     Rule(
         "month and year",
@@ -146,17 +175,20 @@ RULES: tuple[Rule, ...] = (
             re.I,
         ),
         PARTIAL_DATE_ADVICE,
+        needs=lambda text: bool(FOUR_DIGITS_RE.search(text)),
     ),
     AGE_RULE,
     Rule(
         "e-mail address",
         re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
         CONTACT_ADVICE,
+        needs=lambda text: bool(EMAIL_HINT_RE.search(text)),
     ),
     Rule(
         "web address",
         re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]|\bwww\.[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]", re.I),
         "clinical text links nowhere: put the source in references.bib and its locators under source.locators",
+        needs=lambda text: "://" in text or bool(WWW_RE.search(text)),
     ),
     Rule(
         "record number",
@@ -165,34 +197,40 @@ RULES: tuple[Rule, ...] = (
             r"|[Hh]ospital\s+(?:number|no\.?))\s*[:#.]?\s*[A-Z0-9][A-Z0-9/-]{2,}\b"
         ),
         RECORD_ADVICE,
+        needs=lambda text: bool(RECORD_WORD_RE.search(text)),
     ),
     Rule(
         "phone number",
         re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w])"),
         CONTACT_ADVICE,
         _digits,
+        needs=lambda text: bool(DIGIT_GROUPS_RE.search(text)),
     ),
     Rule(
         "record number",
         re.compile(r"(?<![\d.,])\d{6,}(?![\d])"),
         RECORD_ADVICE,
+        needs=lambda text: bool(SIX_DIGITS_RE.search(text)),
     ),
     Rule(
         "postcode",
         re.compile(r"(?<![\w-])\d{2}-\d{3}\s+(?P<town>[^\W\d_]{3,})"),
         "remove addresses",
         _town_follows,
+        needs=lambda text: bool(PL_POSTCODE_HINT_RE.search(text)),
     ),
     Rule(
         "postcode",
         re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b"),
         "remove addresses",
+        needs=lambda text: bool(UK_POSTCODE_HINT_RE.search(text)),
     ),
     Rule(
         "name",
         re.compile(rf"\b{HONORIFICS}\b\.?\s+(?:[A-Z]\.\s*)*(?P<name>[^\W\d_][\w'’-]*)"),
         "refer to people by their role (the patient, the treating clinician)",
         lambda match: match["name"][0].isupper(),
+        needs=lambda text: bool(HONORIFIC_RE.search(text)),
     ),
 )
 AGE_BAND_RE = re.compile(r"\d+")
@@ -224,15 +262,6 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-# Every rule needs one of these to match at all: a text without any of them is skipped (most prose is).
-HINT_RE = re.compile(
-    rf"\d|@|://|www\.|\bborn\b|ninet|hundred|genarian|centenar|\b(?:MRN|PESEL|NHS)\b"
-    rf"|\b(?:[A-Z]\.\s?){{2}}|{WEEKDAYS}"
-    rf"|\b(?:record|patient|hospital)\s+(?:number|no|id)\b|\b{HONORIFICS}\b",
-    re.I,
-)
-
-
 # An original, unpublished case has no journal's de-identification behind it: years and month names are screened too.
 STRICT_RULES: tuple[Rule, ...] = (
     Rule(
@@ -243,14 +272,19 @@ STRICT_RULES: tuple[Rule, ...] = (
 )
 
 
-def find_identifiers(text: str, strict: bool = False) -> list[tuple[Rule, str]]:
+def possible_rules(text: str, strict: bool = False) -> tuple[Rule, ...]:
+    """The rules that can match somewhere in text (a text holding every string of a case narrows down all of them)."""
+    return tuple(rule for rule in RULES + (STRICT_RULES if strict else ()) if rule.needs(text))
+
+
+def find_identifiers(text: str, strict: bool = False, rules: tuple[Rule, ...] | None = None) -> list[tuple[Rule, str]]:
     """Every rule's matches in one text, in order, an earlier rule winning where matches overlap: (rule, matched text).
 
-    strict adds the rules for unpublished cases."""
-    if not strict and not HINT_RE.search(text):
-        return []
+    strict adds the rules for unpublished cases; rules (from possible_rules of a text holding this one) skips the rest."""
     taken: list[tuple[int, int, Rule, str]] = []
-    for rule in RULES + (STRICT_RULES if strict else ()):
+    for rule in possible_rules(text, strict) if rules is None else rules:
+        if rules is not None and not rule.needs(text):
+            continue
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e, _, _ in taken) or not rule.accept(match):
@@ -263,14 +297,15 @@ def find_identifiers(text: str, strict: bool = False) -> list[tuple[Rule, str]]:
 
 def _findings(loaded: CaseFile) -> Iterator[Finding]:
     strict = loaded.record.unpublished
-    for path, text in clinical_text(loaded.located.data):
-        field = format_field(path)
+    texts = list(clinical_text(loaded.located.data))
+    rules = possible_rules("\n".join(text for _, text in texts), strict)
+    for path, text in texts:
         seen: dict[str, int] = {}
-        for rule, matched in find_identifiers(text, strict):
-            yield Finding(path, field, matched, rule, seen.get(matched, 0))
+        for rule, matched in find_identifiers(text, strict, rules) if rules else ():
+            yield Finding(path, format_field(path), matched, rule, seen.get(matched, 0))
             seen[matched] = seen.get(matched, 0) + 1
         if path == ("patient", "age_band") and text != "90+" and any(int(n) > 89 for n in AGE_BAND_RE.findall(text)):
-            yield Finding(path, field, text, AGE_RULE)
+            yield Finding(path, format_field(path), text, AGE_RULE)
 
 
 def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:

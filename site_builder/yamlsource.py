@@ -83,10 +83,10 @@ def decode(raw: bytes, limit: int = MAX_BYTES) -> str:
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _check_events(text: str) -> None:
-    """Reject aliases (alias bombs) and runaway nesting before anything is built."""
+def _check_events(text: str, loader: type = LOADER) -> None:
+    """Reject aliases (alias bombs) and runaway nesting, reporting the first in document order."""
     depth = 0
-    for event in yaml.parse(text, Loader=LOADER):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             raise YamlError("YAML anchors and aliases are not allowed; write the value out", line, col)
@@ -99,11 +99,44 @@ def _check_events(text: str) -> None:
             depth -= 1
 
 
-def loads(text: str) -> Located:
-    """Load one YAML document with yaml.safe_load semantics, recording positions."""
+# Composing is recursive (in C with libyaml): a document nested thousands deep would exhaust the stack. Below this
+# bound composing is safe, and the walk that builds the values finds any nesting deeper than MAX_DEPTH.
+SAFE_COMPOSE_DEPTH = 200
+
+
+def _may_nest_deeper(text: str, limit: int) -> bool:
+    """False when the text cannot hold collections nested deeper than limit (cheap; may say True wrongly).
+
+    Each flow collection opens with a '[' or '{'; every two levels of block collections move their start at least
+    one column right, within the run of spaces and indicators ('-', '?', ':') that begins its line.
+    """
+    flow = text.count("[") + text.count("{")
+    if flow + 2 > limit:
+        return True
+    lead = (limit - 2 - flow) // 2 + 1  # the shortest line start that could reach the limit with the flow collections
+    line_start = re.compile(rf"\n[ \t?:-]{{{lead}}}")
+    return line_start.match("\n" + text[:lead]) is not None or line_start.search(text) is not None
+
+
+class _Recheck(Exception):
+    """The document holds an alias or runs too deep: the event pass reports it where a pass over events meets it."""
+
+
+def loads(text: str, loader: type = LOADER) -> Located:
+    """Load one YAML document with yaml.safe_load semantics, recording positions.
+
+    One parse: the document is composed once (libyaml when present) and one walk builds the values and positions.
+    Aliases and nesting are checked over the event stream only when the text could hold them, or when the document
+    turns out bad, so that the first problem reported is the one a single pass in document order meets first.
+    """
     try:
-        _check_events(text)
-        node = yaml.compose(text, Loader=LOADER)
+        if _may_nest_deeper(text, SAFE_COMPOSE_DEPTH):
+            _check_events(text, loader)
+        try:
+            node = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError:
+            _check_events(text, loader)
+            raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -112,8 +145,11 @@ def loads(text: str) -> Located:
         found = explain_yaml(text, exc.problem or "", exc.context or "", line, col, cline, ccol)
         raise YamlError(found.message, found.line, found.column, found.field) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        position = exc.position
+        if not issubclass(loader, yaml.SafeLoader):  # libyaml counts bytes of UTF-8; the pure reader, characters
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
         message = f"character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed in YAML"
         raise YamlError(f"invalid YAML: {message} (write it as an escape inside double quotes)", line, col) from None
     except yaml.YAMLError as exc:
@@ -121,7 +157,14 @@ def loads(text: str) -> Located:
     if node is None:
         raise YamlError("the file is empty. Start from the template: run 'site-builder new-case'")
     located = Located(None)
-    located.data = _build(node, (), located, SafeConstructor())
+    try:
+        located.data = _Builder(located).build(node, (), 1)
+    except YamlError:
+        _check_events(text, loader)  # raises for an alias or a nesting met before the problem found while building
+        raise
+    except _Recheck as exc:
+        _check_events(text, loader)  # names the alias or the nesting; the error below is never met in practice
+        raise YamlError("YAML anchors and aliases are not allowed; write the value out", *exc.args[0]) from None
     return located
 
 
@@ -130,33 +173,58 @@ KEY_RE = re.compile(r"^[^:\x00-\x1f\x7f\x85\u2028\u2029]+$")
 COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
-def _build(node: Node, path: Path, located: Located, constructor: SafeConstructor) -> Any:
-    located.values[path] = _mark(node)
-    if isinstance(node, (MappingNode, SequenceNode)) and node.tag not in COLLECTION_TAGS:
-        raise YamlError(f"the tag '{node.tag}' is not allowed; write plain mappings and lists", *_mark(node))
-    if isinstance(node, MappingNode):
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Builder:
+    """One walk over a composed document: Python values as yaml.safe_load builds them, and every position."""
+
+    def __init__(self, located: Located):
+        self.values = located.values
+        self.keys = located.keys
+        self.constructor = SafeConstructor()
+        self.seen: set[int] = set()
+
+    def build(self, node: Node, path: Path, depth: int) -> Any:
+        if id(node) in self.seen:
+            raise _Recheck(_mark(node))  # an alias shares a node already built; the event pass names the alias
+        self.seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            mark = node.start_mark
+            self.values[path] = (mark.line + 1, mark.column + 1)
+            if node.tag == STR_TAG:
+                return node.value  # what SafeConstructor.construct_yaml_str returns, without its calls
+            try:
+                return _scalar(node, self.constructor)
+            except YamlError as exc:
+                exc.field = exc.field or format_field(path)
+                raise
+        if depth > MAX_DEPTH:
+            raise _Recheck(_mark(node))
+        self.values[path] = _mark(node)
+        if node.tag not in COLLECTION_TAGS:
+            raise YamlError(f"the tag '{node.tag}' is not allowed; write plain mappings and lists", *_mark(node))
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
-            key = _scalar(key_node, constructor)
+            if id(key_node) in self.seen:
+                raise _Recheck(_mark(key_node))
+            self.seen.add(id(key_node))
+            key = key_node.value if key_node.tag == STR_TAG else _scalar(key_node, self.constructor)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
             if not isinstance(key, int) and not KEY_RE.match(key):
                 raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
+            at = path + (key,)
             if key in result:
-                first = located.keys[path + (key,)][0]
-                raise YamlError(f"duplicate key '{key}' (first given on line {first}). Keep one of them", *_mark(key_node), format_field(path + (key,)))
-            located.keys[path + (key,)] = _mark(key_node)
-            result[key] = _build(value_node, path + (key,), located, constructor)
+                first = self.keys[at][0]
+                raise YamlError(f"duplicate key '{key}' (first given on line {first}). Keep one of them", *_mark(key_node), format_field(at))
+            self.keys[at] = _mark(key_node)
+            result[key] = self.build(value_node, at, depth + 1)
         return result
-    if isinstance(node, SequenceNode):
-        return [_build(item, path + (i,), located, constructor) for i, item in enumerate(node.value)]
-    try:
-        return _scalar(node, constructor)
-    except YamlError as exc:
-        exc.field = exc.field or format_field(path)
-        raise
 
 
 def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
