@@ -38,6 +38,7 @@ class CaseFile:
     case: Case
     display: str
     located: Located
+    cited: tuple[Any, ...] = ()  # malformed citations (problems) and cited keys of the file, in order (see records.py)
 
     @property
     def record(self) -> Case:
@@ -49,9 +50,9 @@ def _error(display: str, pos: tuple[int, int], field: str, message: str) -> Prob
     return Problem(display, pos[0], pos[1], Severity.error, field, message)
 
 
-def _read_yaml(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
+def _read_yaml(path: Path, display: str, raw: bytes | None = None) -> tuple[Located | None, list[Problem]]:
     try:
-        return loads(decode(path.read_bytes())), []
+        return loads(decode(path.read_bytes() if raw is None else raw)), []
     except OSError as exc:
         return None, [_error(display, (1, 1), "", f"cannot read file: {exc.strerror}")]
     except YamlError as exc:
@@ -94,6 +95,7 @@ class StudyFile:
     study: Study
     display: str
     located: Located
+    cited: tuple[Any, ...] = ()  # malformed citations (problems) and cited keys of the file, in order (see records.py)
 
     @property
     def record(self) -> Study:
@@ -101,9 +103,9 @@ class StudyFile:
         return self.study
 
 
-def _load_record(path: Path, display: str, model: type[Case] | type[Study], kind: str) -> tuple[Any, Located | None, list[Problem]]:
-    """Load one record file and validate it against its model, the id and the rules of its provenance."""
-    located, problems = _read_yaml(path, display)
+def _load_record(path: Path, display: str, model: type[Case] | type[Study], kind: str, raw: bytes | None = None) -> tuple[Any, Located | None, list[Problem]]:
+    """Load one record file (or its bytes, already read) and validate it against its model, the id and the rules of its provenance."""
+    located, problems = _read_yaml(path, display, raw)
     if located is None:
         return None, None, problems
     if not isinstance(located.data, dict):
@@ -119,15 +121,15 @@ def _load_record(path: Path, display: str, model: type[Case] | type[Study], kind
     return (None, None, ruled) if ruled else (record, located, [])
 
 
-def load_case(path: Path, display: str) -> tuple[CaseFile | None, list[Problem]]:
+def load_case(path: Path, display: str, raw: bytes | None = None) -> tuple[CaseFile | None, list[Problem]]:
     """Load and validate one case file against the Case model."""
-    case, located, problems = _load_record(path, display, Case, "case")
+    case, located, problems = _load_record(path, display, Case, "case", raw)
     return (CaseFile(case, display, located) if case else None), problems
 
 
-def load_study(path: Path, display: str) -> tuple[StudyFile | None, list[Problem]]:
+def load_study(path: Path, display: str, raw: bytes | None = None) -> tuple[StudyFile | None, list[Problem]]:
     """Load and validate one study file against the Study model."""
-    study, located, problems = _load_record(path, display, Study, "study")
+    study, located, problems = _load_record(path, display, Study, "study", raw)
     return (StudyFile(study, display, located) if study else None), problems
 
 

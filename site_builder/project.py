@@ -10,12 +10,10 @@ from .bib import load_bibliography
 from .cite import CitationSyntaxError, find_citations, offset_to_position
 from .explain import suggest, with_hint
 from .images import check_images
-from .load import CaseFile, Page, StudyFile, case_paths, format_field, indication_from_page, load_case, load_page, load_study
-from .model import Absence, Case, FactGroup, Indication, Problem, Reference, Severity
+from .load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
+from .model import Case, Indication, Problem, Reference, Severity
+from .records import CACHE, Cited, RecordCheck, check_record, record_key
 from .study import Study
-from .markup import raw_html
-from .privacy import clinical_text, screen_case
-from .yamlsource import Located, strings
 
 
 @dataclass(frozen=True)
@@ -89,10 +87,12 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
     Drafts are checked, listed in project.drafts and left out of project.cases unless keep_drafts (a local preview).
     """
     project = Project(paths, only=tuple(p.resolve() for p in only) if only is not None else None)
+    cached, used = CACHE.start(paths.root), {}
     _load_bibliography(project)
     _load_content(project)
-    _load_cases(project)
-    _load_studies(project)
+    _load_cases(project, cached, used)
+    _load_studies(project, cached, used)
+    CACHE.finish(paths.root, {**cached, **used} if only is not None else used)
     _check_citations(project)
     if project.only is None:
         _check_published(project)
@@ -102,8 +102,6 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
         if not keep_drafts:
             del project.cases[ident], project.case_files[ident]
     project.problems.sort()
-    for loaded in project.record_files:
-        loaded.located.forget()
     return project
 
 
@@ -140,7 +138,23 @@ def _load_content(project: Project) -> None:
                 project.indications[indication.id] = indication
 
 
-def _load_cases(project: Project) -> None:
+Checks = dict[tuple[str, ...], RecordCheck]
+
+
+def _checked(project: Project, path: Path, kind: str, cached: Checks, used: Checks) -> RecordCheck:
+    """A record file checked on its own, from the cache when its content was checked before."""
+    display = project.paths.display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),))
+    key = record_key(kind, display, path, project.paths.raw_html, raw)
+    check = cached.get(key) or used.get(key) or check_record(path, display, kind, project.paths.raw_html, raw)
+    used[key] = check
+    return check
+
+
+def _load_cases(project: Project, cached: Checks, used: Checks) -> None:
     folder = project.paths.root / project.paths.cases
     paths = case_paths(folder) if folder.is_dir() else []
     if project.only is not None:
@@ -151,32 +165,36 @@ def _load_cases(project: Project) -> None:
         )
         return
     for path in paths:
-        loaded, problems = load_case(path, project.paths.display(path))
-        project.problems.extend(problems)
-        if loaded and _accept(project, loaded, project.case_files, path):
+        check = _checked(project, path, "case", cached, used)
+        project.problems.extend(check.problems)
+        loaded = check.loaded
+        if isinstance(loaded, CaseFile) and _accept(project, check, project.case_files):
             project.problems.extend(check_images(loaded, project.paths.root))
             project.cases[loaded.case.id] = loaded.case
             project.case_files[loaded.case.id] = loaded
     project.case_stems = {p.name.rsplit(".", 1)[0] for p in paths}
 
 
-def _load_studies(project: Project) -> None:
+def _load_studies(project: Project, cached: Checks, used: Checks) -> None:
     """Study files are optional: a project without a studies folder has none."""
     folder = project.paths.root / project.paths.studies
     paths = case_paths(folder) if folder.is_dir() else []
     if project.only is not None:
         paths = [p for p in paths if project.checks(p)]
     for path in paths:
-        loaded, problems = load_study(path, project.paths.display(path))
-        project.problems.extend(problems)
-        if loaded and _accept(project, loaded, project.study_files, path):
+        check = _checked(project, path, "study", cached, used)
+        project.problems.extend(check.problems)
+        loaded = check.loaded
+        if isinstance(loaded, StudyFile) and _accept(project, check, project.study_files):
             project.studies[loaded.study.id] = loaded.study
             project.study_files[loaded.study.id] = loaded
     project.study_stems = {p.name.rsplit(".", 1)[0] for p in paths}
 
 
-def _accept(project: Project, loaded: CaseFile | StudyFile, seen: dict[str, CaseFile] | dict[str, StudyFile], path: Path) -> bool:
-    """Cross-checks of one loaded record: a unique id, a known indication, locators, raw HTML, the privacy screen."""
+def _accept(project: Project, check: RecordCheck, seen: dict[str, CaseFile] | dict[str, StudyFile]) -> bool:
+    """Cross-checks of one loaded record (a unique id, a known indication), then its own problems once accepted."""
+    loaded = check.loaded
+    assert loaded is not None
     record, display = loaded.record, loaded.display
     if record.id in seen:
         pos = loaded.located.position(("id",))
@@ -189,10 +207,7 @@ def _accept(project: Project, loaded: CaseFile | StudyFile, seen: dict[str, Case
         project.problems.append(
             Problem(display, *pos, Severity.error, "indication", with_hint(f"unknown indication '{record.indication}' (known: {known})", hint))
         )
-    _check_locators(project, loaded)
-    if project.paths.raw_html == "error":
-        _check_raw_html(project, loaded)
-    project.problems.extend(screen_case(loaded, path.read_text(encoding="utf-8-sig")))
+    project.problems.extend(check.own)
     return True
 
 
@@ -252,34 +267,6 @@ def _check_published_studies(project: Project) -> None:
             )
 
 
-def _check_raw_html(project: Project, loaded: CaseFile | StudyFile) -> None:
-    """Raw HTML in a record's text is an error naming the tag: it would be shown as typed, never as markup."""
-    for path, text in clinical_text(loaded.located.data):
-        for _, tag in raw_html(text):
-            shown = tag if tag.startswith("<!") or tag.startswith("<?") else tag + ">"
-            project.problems.append(Problem(
-                loaded.display, *loaded.located.position(path), Severity.error, format_field(path),
-                with_hint(f"raw HTML ({shown}) is not allowed in case text; it would be shown as typed",
-                          "write Markdown instead (**bold**, *italic*, a list with '- '); for the character '<' itself, put a space after it"),
-            ))
-
-
-ABSENT = tuple(a.value for a in Absence)
-
-
-def _check_locators(project: Project, loaded: CaseFile | StudyFile) -> None:
-    """Every fact group a record fills should say where in the source it comes from."""
-    data = loaded.located.data
-    have = {group.value for group in loaded.record.source.locators}
-    for group in FactGroup:
-        value = data.get(group.value)
-        if value not in (None, [], {}, "", *ABSENT) and group.value not in have:
-            pos = loaded.located.position(("source", "locators"))
-            project.problems.append(
-                Problem(loaded.display, *pos, Severity.warning, f"source.locators.{group.value}", "no locator for this fact group")
-            )
-
-
 def _check_text(project: Project, text: str, display: str, field_name: str, at: tuple[int, int], in_body: bool) -> None:
     """Report malformed spans and unknown keys in one text; positions are exact for page bodies."""
 
@@ -306,25 +293,15 @@ def _unknown_key(project: Project, key: str) -> str:
     return with_hint(f"unknown citation key '{key}' (not in {project.paths.bibliography})", hint)
 
 
-def _citation_keys(record: Case | Study) -> list[tuple[tuple[str | int, ...], str]]:
-    """The citation keys a record names outside its prose: its source, its other reports, its outcomes' reports."""
-    keys: list[tuple[tuple[str | int, ...], str]] = [(("source", "citation"), record.source.citation)]
-    keys += [(("source", "reports", i, "citation"), report.citation) for i, report in enumerate(record.source.reports)]
-    if isinstance(record, Study):
-        keys += [(("outcomes", i, "reported_in"), o.reported_in) for i, o in enumerate(record.outcomes) if o.reported_in]
-    return keys
-
-
 def _check_citations(project: Project) -> None:
     if not project.references and project.errors:
         return  # the bibliography itself failed; unknown keys would only repeat that
     for loaded in project.record_files:
-        located: Located = loaded.located
-        for path, text in strings(located.data):
-            _check_text(project, text, loaded.display, format_field(path), located.position(path), in_body=False)
-        for path, key in _citation_keys(loaded.record):
-            if key not in project.references:
-                project.problems.append(Problem(loaded.display, *located.position(path), Severity.error, format_field(path), _unknown_key(project, key)))
+        for cited in loaded.cited:
+            if isinstance(cited, Problem):
+                project.problems.append(cited)
+            elif cited.key not in project.references:
+                project.problems.append(Problem(loaded.display, *cited.position, Severity.error, cited.field, _unknown_key(project, cited.key)))
     for page in project.pages.values():
         if project.checks(project.paths.root / project.paths.content / page.path):
             _check_text(project, page.body, page.display, "body", (page.body_line, 1), in_body=True)

@@ -51,6 +51,10 @@ class Located:
         self.values.clear()
         self.keys.clear()
 
+    def kept(self, paths: list[Path]) -> Located:
+        """A copy that answers position() for these paths only, as this one would: what later checks need."""
+        return Located(None, {path: self.position(path) for path in paths})
+
     def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """The position of path's key or value, else of its nearest located ancestor."""
         table = self.keys if key else self.values
