@@ -8,6 +8,8 @@ numbers, postcodes and names. A false positive is never switched off; it is acce
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from .load import CaseFile, format_field
 from .model import Problem, Severity
 from .yamlsource import Path as FieldPath
-from .yamlsource import strings
+from .yamlsource import Located, strings
 
 # Editorial metadata, not clinical text: never screened (with withdrawn.date and figures[].image).
 EDITORIAL_FIELDS = frozenset({"schema_version", "id", "indication", "tags", "source", "review", "privacy_allowlist"})
@@ -32,6 +34,22 @@ YEAR = r"(?:1[89]|20)\d{2}"
 AGE_WORDS = r"(?:ninety|one[- ]hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|five|six|seven|eight|nine|ten|\w+teen))?"
 
 
+WS = rb"[\s\x1c-\x1f]"  # what \s matches in ASCII text (bytes patterns leave out \x1c-\x1f)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A pattern that every text a rule matches also matches, and the same test for ASCII text as bytes with each
+    digit written 0 (lowered too when lower), as alternatives that each start with a literal: quicker to scan."""
+
+    pattern: re.Pattern[str]
+    quick: tuple[bytes, ...]
+    lower: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", tuple(re.compile(alternative) for alternative in self.quick))
+
+
 @dataclass(frozen=True)
 class Rule:
     """One kind of identifier: what it is called, how it is found, and what to write instead."""
@@ -40,7 +58,11 @@ class Rule:
     pattern: re.Pattern[str]
     advice: str
     accept: Callable[[re.Match[str]], bool] = lambda match: True
-    needs: Callable[[str], bool] = lambda text: True  # a quick test that every text the rule can match passes
+    hints: tuple[Hint, ...] = ()  # quick tests that every text the rule can match passes
+
+    def needs(self, text: str) -> bool:
+        """False when the rule cannot match in text (each hint is a necessary condition)."""
+        return all(hint.pattern.search(text) for hint in self.hints)
 
 
 def _valid_date(day: str, month: str, year: str) -> bool:
@@ -75,23 +97,43 @@ def _ages_above_89(match: re.Match[str]) -> bool:
 
 
 # Quick tests that texts without a possible match fail (most clinical prose): each is implied by the rules that use it.
-DIGIT_RE = re.compile(r"\d")
-FOUR_DIGITS_RE = re.compile(r"\d{4}")
-SIX_DIGITS_RE = re.compile(r"\d\d\d\d\d\d")
-NUMBER_SEPARATOR_RE = re.compile(r"\d[./-]\d")
-DIGIT_GROUPS_RE = re.compile(r"\d\d[\s.-]\d\d")
-MONTH_RE = re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
-WEEKDAY_RE = re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun")
-INITIALS_RE = re.compile(r"[A-Z]\.\s?[A-Z]\.")
+DIGIT_RE = Hint(re.compile(r"\d+"), (rb"0+",))
+BORN_RE = Hint(re.compile("born"), (b"born",))
+FOUR_DIGITS_RE = Hint(re.compile(r"\d{4}"), (b"0000",))
+SIX_DIGITS_RE = Hint(re.compile(r"\d{6}"), (b"000000",))
+ISO_DATE_HINT = Hint(re.compile(r"\d{4}[./-]\d"), (rb"0000[./-]0",))
+NUMERIC_DATE_HINT = Hint(re.compile(r"\d[./-]\d\d?[./-]\d"), (rb"0[./-]00?[./-]0",))
+NUMERIC_MONTH_HINT = Hint(re.compile(r"\d[./-]\d{4}|\d{4}[./-]\d"), (rb"0[./-]0000", rb"0000[./-]0"))
+SEASON_HINT = Hint(
+    re.compile(
+        r"[qQ][1-4]|[hH][12]|[qQ][uU][aA][rR][tT][eE][rR]|[sSſ][pP][rR][iIıİ][nN][gG]|[sSſ][uU][mM][mM][eE][rR]"
+        r"|[aA][uU][tT][uU][mM][nN]|[fF][aA][lL][lL]|[wW][iIıİ][nN][tT][eE][rR]"
+    ),
+    (b"q0", b"h0", b"quarter", b"spring", b"summer", b"autumn", b"fall", b"winter"),
+    lower=True,
+)
+DIGIT_GROUPS_RE = Hint(re.compile(r"\d\d[\s.-]\d\d"), (rb"00" + WS[:-1] + rb".-]00",))
+MONTH_RE = Hint(re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), tuple(m.encode() for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()))
+WEEKDAY_RE = Hint(re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun"), tuple(d.encode() for d in "Mon Tue Wed Thu Fri Sat Sun".split()))
+INITIALS_RE = Hint(re.compile(r"[A-Z]\.\s?[A-Z]\."), (rb"[A-Z]\." + WS + rb"?[A-Z]\.",))
 # Written out case by case: IGNORECASE would match the same (with 'ı', 'İ' and 'ſ') but scans slower.
-AGE_NUMBER_RE = re.compile(r"\d[\s-]*[yY]|[gG][eE](?:[dD]|\s+[oO][fF])?\s+\d")
-AGE_WORD_RE = re.compile(r"[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|9\d'?[sSſ]")
-EMAIL_HINT_RE = re.compile(r"@[A-Za-z0-9-]+\.")
-WWW_RE = re.compile(r"[wW][wW][wW]\.")
-RECORD_WORD_RE = re.compile(r"MRN|PESEL|NHS\s|ecord\s+n|atient\s+(?:ID|n)|ospital\s+n")
-PL_POSTCODE_HINT_RE = re.compile(r"\d\d-\d\d\d")
-UK_POSTCODE_HINT_RE = re.compile(r"\d[ABD-HJLNP-UW-Z]{2}")
-HONORIFIC_RE = re.compile(HONORIFICS)
+AGE_HINT_RE = Hint(
+    re.compile(
+        r"\d[\s-]*[yY]|[gG][eE](?:[dD]|\s+[oO][fF])?\s+\d"
+        r"|[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|9\d'?[sSſ]"
+    ),
+    (rb"0" + WS[:-1] + rb"-]*y", rb"ge(?:d|" + WS + rb"+of)?" + WS + rb"+0", b"ninet", b"hundred", b"genarian", b"centenar", rb"90'?s"),
+    lower=True,
+)
+EMAIL_HINT_RE = Hint(re.compile(r"@[A-Za-z0-9-]+\."), (rb"@[A-Za-z0-9-]+\.",))
+WEB_HINT_RE = Hint(re.compile(r"://|[wW][wW][wW]\."), (b"://", rb"www\."), lower=True)
+RECORD_WORD_RE = Hint(
+    re.compile(r"MRN|PESEL|NHS\s|ecord\s+n|atient\s+(?:ID|n)|ospital\s+n"),
+    (b"MRN", b"PESEL", b"NHS" + WS, b"ecord" + WS + b"+n", b"atient" + WS + b"+(?:ID|n)", b"ospital" + WS + b"+n"),
+)
+PL_POSTCODE_HINT_RE = Hint(re.compile(r"\d\d-\d\d\d"), (b"00-000",))
+UK_POSTCODE_HINT_RE = Hint(re.compile(r"\d[ABD-HJLNP-UW-Z]{2}"), (rb"0[ABD-HJLNP-UW-Z]{2}",))
+HONORIFIC_RE = Hint(re.compile(HONORIFICS), tuple(h.encode() for h in "Mr Ms Mx Miss Dr Prof Mister Doctor Herr Frau Madame Mme Mlle".split()))
 
 AGE_RULE = Rule(
     "age above 89",
@@ -106,13 +148,13 @@ AGE_RULE = Rule(
     ),
     "ages above 89 are written as '90+' (patient.age_band: '90+')",
     _ages_above_89,
-    needs=lambda text: bool(AGE_NUMBER_RE.search(text) or AGE_WORD_RE.search(text)),
+    hints=(AGE_HINT_RE,),
 )
 BIRTH_RULE = Rule(
     "date of birth",
     re.compile(rf"\bborn\s+(?:(?:in|on)\s+)?(?:{DAY}\s+(?:of\s+)?{MONTHS}|{MONTHS}(?:\s+{DAY}\b)?)(?:,?\s+\d{{4}}\b)?"),
     "give the age in years (patient.age) or an age band, never a date of birth",
-    needs=lambda text: "born" in text,
+    hints=(BORN_RE,),
 )
 DATE_ADVICE = "write relative time (Day 12, week 2) or the year only"
 PARTIAL_DATE_ADVICE = (
@@ -127,45 +169,45 @@ RULES: tuple[Rule, ...] = (
         "weekday with a date",
         re.compile(rf"\b{WEEKDAYS},?\s+(?:the\s+)?(?:{DAY}(?:\s+(?:of\s+)?{MONTHS})?|{MONTHS}\s+{DAY})(?:,?\s+\d{{4}})?(?!\w)"),
         DATE_ADVICE,
-        needs=lambda text: bool(WEEKDAY_RE.search(text) and DIGIT_RE.search(text)),
+        hints=(WEEKDAY_RE, DIGIT_RE),
     ),
     Rule(
         "initials with a date",
         re.compile(rf"\b(?:[A-Z]\.\s?){{2,3}}(?=[^\n]{{0,40}}?(?:\b{YEAR}\b|\b{DAY}\s+{MONTHS}|\b{MONTHS}\s+{DAY}\b))"),
         "remove the patient's initials (refer to 'the patient')",
-        needs=lambda text: bool(INITIALS_RE.search(text) and DIGIT_RE.search(text)),
+        hints=(INITIALS_RE, DIGIT_RE),
     ),
     Rule(
         "calendar date",
         re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTHS}(?:,?\s+\d{{4}}\b)?|\b{MONTHS}\s+{DAY}\b(?:,?\s+\d{{4}}\b)?"),
         DATE_ADVICE,
-        needs=lambda text: bool(MONTH_RE.search(text) and DIGIT_RE.search(text)),
+        hints=(MONTH_RE, DIGIT_RE),
     ),
     Rule(
         "calendar date",
         re.compile(r"(?<![\w./-])(?P<y>\d{4})(?P<sep>[./-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\w/-]|\.\d)"),
         DATE_ADVICE,
         _iso_date,
-        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
+        hints=(ISO_DATE_HINT,),
     ),
     Rule(
         "calendar date",
         re.compile(r"(?<![\w./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"),
         DATE_ADVICE,
         _numeric_date,
-        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
+        hints=(NUMERIC_DATE_HINT,),
     ),
     Rule(
         "month and year",
         re.compile(rf"\b{MONTHS}\s+(?:of\s+)?{YEAR}\b"),
         PARTIAL_DATE_ADVICE,
-        needs=lambda text: bool(MONTH_RE.search(text) and DIGIT_RE.search(text)),
+        hints=(MONTH_RE, DIGIT_RE),
     ),
     Rule(
         "month and year",
         re.compile(rf"(?<![\w./-])(?:0?[1-9]|1[0-2])[./-]{YEAR}(?![\w/-]|\.\d)|(?<![\w./-]){YEAR}[./-](?:0[1-9]|1[0-2])(?![\w/-]|\.\d)"),
         PARTIAL_DATE_ADVICE,
-        needs=lambda text: bool(NUMBER_SEPARATOR_RE.search(text)),
+        hints=(NUMERIC_MONTH_HINT,),
     ),
     Rule(
         "month and year",
@@ -175,20 +217,20 @@ RULES: tuple[Rule, ...] = (
             re.I,
         ),
         PARTIAL_DATE_ADVICE,
-        needs=lambda text: bool(FOUR_DIGITS_RE.search(text)),
+        hints=(FOUR_DIGITS_RE, SEASON_HINT),
     ),
     AGE_RULE,
     Rule(
         "e-mail address",
         re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
         CONTACT_ADVICE,
-        needs=lambda text: bool(EMAIL_HINT_RE.search(text)),
+        hints=(EMAIL_HINT_RE,),
     ),
     Rule(
         "web address",
         re.compile(r"\b(?:https?|ftp)://[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]|\bwww\.[^\s<>()\[\]\"']*[^\s<>()\[\]\"'.,;:!?]", re.I),
         "clinical text links nowhere: put the source in references.bib and its locators under source.locators",
-        needs=lambda text: "://" in text or bool(WWW_RE.search(text)),
+        hints=(WEB_HINT_RE,),
     ),
     Rule(
         "record number",
@@ -197,40 +239,40 @@ RULES: tuple[Rule, ...] = (
             r"|[Hh]ospital\s+(?:number|no\.?))\s*[:#.]?\s*[A-Z0-9][A-Z0-9/-]{2,}\b"
         ),
         RECORD_ADVICE,
-        needs=lambda text: bool(RECORD_WORD_RE.search(text)),
+        hints=(RECORD_WORD_RE,),
     ),
     Rule(
         "phone number",
         re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?![\w])"),
         CONTACT_ADVICE,
         _digits,
-        needs=lambda text: bool(DIGIT_GROUPS_RE.search(text)),
+        hints=(DIGIT_GROUPS_RE,),
     ),
     Rule(
         "record number",
         re.compile(r"(?<![\d.,])\d{6,}(?![\d])"),
         RECORD_ADVICE,
-        needs=lambda text: bool(SIX_DIGITS_RE.search(text)),
+        hints=(SIX_DIGITS_RE,),
     ),
     Rule(
         "postcode",
         re.compile(r"(?<![\w-])\d{2}-\d{3}\s+(?P<town>[^\W\d_]{3,})"),
         "remove addresses",
         _town_follows,
-        needs=lambda text: bool(PL_POSTCODE_HINT_RE.search(text)),
+        hints=(PL_POSTCODE_HINT_RE,),
     ),
     Rule(
         "postcode",
         re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b"),
         "remove addresses",
-        needs=lambda text: bool(UK_POSTCODE_HINT_RE.search(text)),
+        hints=(UK_POSTCODE_HINT_RE,),
     ),
     Rule(
         "name",
         re.compile(rf"\b{HONORIFICS}\b\.?\s+(?:[A-Z]\.\s*)*(?P<name>[^\W\d_][\w'’-]*)"),
         "refer to people by their role (the patient, the treating clinician)",
         lambda match: match["name"][0].isupper(),
-        needs=lambda text: bool(HONORIFIC_RE.search(text)),
+        hints=(HONORIFIC_RE,),
     ),
 )
 AGE_BAND_RE = re.compile(r"\d+")
@@ -258,6 +300,17 @@ def clinical_text(data: object) -> Iterator[tuple[FieldPath, str]]:
     return strings(data, _editorial)
 
 
+def _inside_editorial(path: FieldPath) -> bool:
+    """Whether path or one of its ancestors is editorial (what clinical_text leaves out)."""
+    first = path[0] if path else None
+    return first in EDITORIAL_FIELDS or (first == "withdrawn" and path[1:2] == ("date",)) or (first == "figures" and path[2:3] == ("image",))
+
+
+def clinical_texts(located: Located) -> list[tuple[FieldPath, str]]:
+    """clinical_text of a loaded file, from the strings its loading listed."""
+    return [(path, text) for path, text in located.texts if not _inside_editorial(path)]
+
+
 def _normal(text: str) -> str:
     return " ".join(text.split())
 
@@ -273,18 +326,16 @@ STRICT_RULES: tuple[Rule, ...] = (
 
 
 def possible_rules(text: str, strict: bool = False) -> tuple[Rule, ...]:
-    """The rules that can match somewhere in text (a text holding every string of a case narrows down all of them)."""
+    """The rules that can match somewhere in text."""
     return tuple(rule for rule in RULES + (STRICT_RULES if strict else ()) if rule.needs(text))
 
 
 def find_identifiers(text: str, strict: bool = False, rules: tuple[Rule, ...] | None = None) -> list[tuple[Rule, str]]:
     """Every rule's matches in one text, in order, an earlier rule winning where matches overlap: (rule, matched text).
 
-    strict adds the rules for unpublished cases; rules (from possible_rules of a text holding this one) skips the rest."""
+    strict adds the rules for unpublished cases; rules, when given, are the ones to run (in RULES order)."""
     taken: list[tuple[int, int, Rule, str]] = []
     for rule in possible_rules(text, strict) if rules is None else rules:
-        if rules is not None and not rule.needs(text):
-            continue
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e, _, _ in taken) or not rule.accept(match):
@@ -295,11 +346,51 @@ def find_identifiers(text: str, strict: bool = False, rules: tuple[Rule, ...] | 
     return [(rule, matched) for _, _, rule, matched in sorted(taken, key=lambda t: t[0])]
 
 
-def _findings(loaded: CaseFile) -> Iterator[Finding]:
+DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+
+
+def rules_per_text(texts: list[str], strict: bool = False) -> list[tuple[Rule, ...]]:
+    """For each text, the rules that can match in it (a superset), from one scan per hint over all the texts.
+
+    A hint that matches inside a text is found by a scan of the joined texts at or before its start, by a match
+    that touches that text: so every text a hint matches is among the texts its matches touch. ASCII text is
+    scanned as bytes with digits written 0 (and lowered), where each hint starts with a literal: a quick scan."""
+    joined = "\n".join(texts)
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    every = frozenset(range(len(texts)))
+    quick = joined.isascii()
+    zeroed = joined.encode("ascii").translate(DIGITS_TO_ZERO) if quick else b""
+    lowered = zeroed.lower() if quick else b""
+    touched: dict[Hint, frozenset[int]] = {}
+
+    def texts_of(hint: Hint) -> frozenset[int]:
+        if hint not in touched:
+            found: set[int] = set()
+            if quick:
+                matches = [m.span() for pattern in hint.compiled for m in pattern.finditer(lowered if hint.lower else zeroed)]  # type: ignore[attr-defined]
+            else:
+                matches = [m.span() for m in hint.pattern.finditer(joined)]
+            for start, end in matches:
+                first, last = bisect.bisect_right(starts, start) - 1, bisect.bisect_right(starts, end - 1) - 1
+                found.update(range(first, last + 1))
+            touched[hint] = frozenset(found)
+        return touched[hint]
+
+    chosen: list[list[Rule]] = [[] for _ in texts]
+    for rule in RULES + (STRICT_RULES if strict else ()):
+        candidates = every
+        for hint in rule.hints:
+            candidates = candidates & texts_of(hint)
+            if not candidates:
+                break
+        for index in candidates:
+            chosen[index].append(rule)
+    return [tuple(rules) for rules in chosen]
+
+
+def _findings(loaded: CaseFile, texts: list[tuple[FieldPath, str]]) -> Iterator[Finding]:
     strict = loaded.record.unpublished
-    texts = list(clinical_text(loaded.located.data))
-    rules = possible_rules("\n".join(text for _, text in texts), strict)
-    for path, text in texts:
+    for (path, text), rules in zip(texts, rules_per_text([text for _, text in texts], strict)):
         seen: dict[str, int] = {}
         for rule, matched in find_identifiers(text, strict, rules) if rules else ():
             yield Finding(path, format_field(path), matched, rule, seen.get(matched, 0))
@@ -308,7 +399,7 @@ def _findings(loaded: CaseFile) -> Iterator[Finding]:
             yield Finding(path, format_field(path), text, AGE_RULE)
 
 
-def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:
+def screen_case(loaded: CaseFile, source: str | None = None, texts: list[tuple[FieldPath, str]] | None = None) -> list[Problem]:
     """Problems for identifying details in a case's clinical text and for allow-list entries that match nothing.
 
     Given the file's text, each problem points at the matched text itself rather than at the start of its value.
@@ -317,7 +408,7 @@ def screen_case(loaded: CaseFile, source: str | None = None) -> list[Problem]:
     used: set[int] = set()
     problems = []
     locate = _Locator(loaded, source)
-    for finding in _findings(loaded):
+    for finding in _findings(loaded, clinical_texts(loaded.located) if texts is None else texts):
         entry = allowed.get((finding.field, finding.text))
         if entry is not None:
             used.add(entry)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,19 +143,49 @@ def _load_content(project: Project) -> None:
 
 
 Checks = dict[tuple[str, ...], RecordCheck]
+Job = tuple[Path, str, str, str, bytes]  # path, display, kind, raw-HTML setting, bytes: the arguments of check_record
+POOL_MIN = 400  # files to check before a pool of worker processes pays for its start (about 0.5 s)
 
 
-def _checked(project: Project, path: Path, kind: str, cached: Checks, used: Checks) -> RecordCheck:
-    """A record file checked on its own, from the cache when its content was checked before."""
-    display = project.paths.display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),))
-    key = record_key(kind, display, path, project.paths.raw_html, raw)
-    check = cached.get(key) or used.get(key) or check_record(path, display, kind, project.paths.raw_html, raw)
-    used[key] = check
-    return check
+def jobs_setting() -> int:
+    """How many processes check record files: SITE_BUILDER_JOBS, else one per core (1: no worker processes)."""
+    value = os.environ.get("SITE_BUILDER_JOBS", "")
+    return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
+
+
+def _check_job(job: Job) -> RecordCheck:
+    path, display, kind, setting, raw = job
+    return check_record(path, display, kind, setting, raw)
+
+
+def _check_files(jobs: list[Job]) -> list[RecordCheck]:
+    """check_record for each job, in worker processes when there are enough files and cores for it to pay."""
+    workers = min(jobs_setting(), len(jobs) // (POOL_MIN // 2) or 1)
+    if len(jobs) < POOL_MIN or workers < 2:
+        return [_check_job(job) for job in jobs]
+    # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
+    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_check_job, jobs, chunksize=16))
+
+
+def _load_records(project: Project, paths: list[Path], kind: str, cached: Checks, used: Checks) -> list[RecordCheck]:
+    """Each record file checked on its own, in path order: from the cache when its content was checked before."""
+    found: list[tuple[tuple[str, ...], Job] | RecordCheck] = []
+    for path in paths:
+        display = project.paths.display(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            found.append(RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),)))
+            continue
+        key = record_key(kind, display, path, project.paths.raw_html, raw)
+        if key in cached:
+            used[key] = cached[key]
+        found.append((key, (path, display, kind, project.paths.raw_html, raw)))
+    jobs = {key: job for item in found if isinstance(item, tuple) for key, job in [item] if key not in used}
+    used.update(zip(jobs, _check_files(list(jobs.values()))))
+    return [item if isinstance(item, RecordCheck) else used[item[0]] for item in found]
 
 
 def _load_cases(project: Project, cached: Checks, used: Checks) -> None:
@@ -164,8 +198,7 @@ def _load_cases(project: Project, cached: Checks, used: Checks) -> None:
             Problem(project.paths.cases, 1, 1, Severity.error, "", "no case files (*.yaml) found; a site needs at least one case")
         )
         return
-    for path in paths:
-        check = _checked(project, path, "case", cached, used)
+    for check in _load_records(project, paths, "case", cached, used):
         project.problems.extend(check.problems)
         loaded = check.loaded
         if isinstance(loaded, CaseFile) and _accept(project, check, project.case_files):
@@ -181,8 +214,7 @@ def _load_studies(project: Project, cached: Checks, used: Checks) -> None:
     paths = case_paths(folder) if folder.is_dir() else []
     if project.only is not None:
         paths = [p for p in paths if project.checks(p)]
-    for path in paths:
-        check = _checked(project, path, "study", cached, used)
+    for check in _load_records(project, paths, "study", cached, used):
         project.problems.extend(check.problems)
         loaded = check.loaded
         if isinstance(loaded, StudyFile) and _accept(project, check, project.study_files):

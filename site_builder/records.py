@@ -19,9 +19,9 @@ from .explain import with_hint
 from .load import CaseFile, StudyFile, format_field, load_case, load_study
 from .markup import raw_html
 from .model import Absence, FactGroup, Problem, Severity
-from .privacy import clinical_text, screen_case
+from .privacy import clinical_texts, screen_case
 from .study import Study
-from .yamlsource import Located, decode, strings
+from .yamlsource import decode
 
 ABSENT = tuple(a.value for a in Absence)
 FIGURE_FIELDS = ("image", "consent.covers_internet_publication", "consent.identifiable")
@@ -51,9 +51,10 @@ def check_record(path: Path, display: str, kind: str, raw_html_setting: str, raw
     if loaded is None:
         return RecordCheck(None, tuple(problems))
     own = _locator_problems(loaded)
+    texts = clinical_texts(loaded.located)
     if raw_html_setting == "error":
-        own += _raw_html_problems(loaded)
-    own += screen_case(loaded, decode(raw))  # type: ignore[arg-type]
+        own += _raw_html_problems(loaded, texts)
+    own += screen_case(loaded, decode(raw), texts)  # type: ignore[arg-type]
     cited = _citations(loaded)
     located = loaded.located.kept(_later_paths(loaded))  # the positions the project's checks still ask for
     return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own))
@@ -80,10 +81,10 @@ def _locator_problems(loaded: CaseFile | StudyFile) -> list[Problem]:
     return problems
 
 
-def _raw_html_problems(loaded: CaseFile | StudyFile) -> list[Problem]:
+def _raw_html_problems(loaded: CaseFile | StudyFile, texts: list[tuple[tuple[str | int, ...], str]]) -> list[Problem]:
     """Raw HTML in a record's text is an error naming the tag: it would be shown as typed, never as markup."""
     problems = []
-    for path, text in clinical_text(loaded.located.data):
+    for path, text in texts:
         for _, tag in raw_html(text):
             shown = tag if tag.startswith("<!") or tag.startswith("<?") else tag + ">"
             problems.append(Problem(
@@ -97,7 +98,7 @@ def _raw_html_problems(loaded: CaseFile | StudyFile) -> list[Problem]:
 def _citations(loaded: CaseFile | StudyFile) -> tuple[Problem | Cited, ...]:
     """Malformed citations as problems and every cited key, in the order the project reports them."""
     located, found = loaded.located, []
-    for path, text in strings(located.data):
+    for path, text in located.texts:
         at = located.position(path)
         try:
             citations = find_citations(text)

@@ -45,11 +45,13 @@ class Located:
     data: Any
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    texts: list[tuple[Path, str]] = field(default_factory=list)  # every string value with its path, as strings(data) gives them
 
     def forget(self) -> None:
         """Drop the position tables once every check has run (they are most of a loaded case's memory)."""
         self.values.clear()
         self.keys.clear()
+        self.texts.clear()
 
     def kept(self, paths: list[Path]) -> Located:
         """A copy that answers position() for these paths only, as this one would: what later checks need."""
@@ -83,8 +85,24 @@ def decode(raw: bytes, limit: int = MAX_BYTES) -> str:
     return text.removeprefix("\ufeff")
 
 
+def _quick_tags(loader: type) -> type:
+    """The loader with BaseResolver.resolve's answer for text scalars found without its calls (the parser asks it
+    for every scalar): a quoted scalar, or a plain one whose first character starts no implicit type, is a string."""
+    starts = frozenset(key for key in loader.yaml_implicit_resolvers if key is not None)
+    if None in loader.yaml_implicit_resolvers or loader.yaml_path_resolvers:
+        return loader
+    resolve = loader.resolve
+
+    def quick(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and (not implicit[0] or value[:1] not in starts):
+            return self.DEFAULT_SCALAR_TAG
+        return resolve(self, kind, value, implicit)
+
+    return type(f"Quick{loader.__name__}", (loader,), {"resolve": quick})
+
+
 # libyaml's parser (same YAML 1.1 safe semantics) is twenty times faster than the pure-Python one.
-LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LOADER = _quick_tags(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _check_events(text: str, loader: type = LOADER) -> None:
@@ -162,7 +180,7 @@ def loads(text: str, loader: type = LOADER) -> Located:
         raise YamlError("the file is empty. Start from the template: run 'site-builder new-case'")
     located = Located(None)
     try:
-        located.data = _Builder(located).build(node, (), 1)
+        located.data = _Builder(located, "*" in text).build(node, (), 1)
     except YamlError:
         _check_events(text, loader)  # raises for an alias or a nesting met before the problem found while building
         raise
@@ -181,28 +199,40 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Builder:
-    """One walk over a composed document: Python values as yaml.safe_load builds them, and every position."""
+    """One walk over a composed document: Python values as yaml.safe_load builds them, and every position.
 
-    def __init__(self, located: Located):
+    An alias makes the composer hand the same node twice; without a '*' in the text there can be none to look for.
+    """
+
+    def __init__(self, located: Located, aliases: bool):
         self.values = located.values
         self.keys = located.keys
+        self.texts = located.texts
         self.constructor = SafeConstructor()
-        self.seen: set[int] = set()
+        self.seen: set[int] | None = set() if aliases else None
+
+    def _once(self, node: Node) -> None:
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise _Recheck(_mark(node))  # an alias shares a node already built; the event pass names the alias
+            self.seen.add(id(node))
 
     def build(self, node: Node, path: Path, depth: int) -> Any:
-        if id(node) in self.seen:
-            raise _Recheck(_mark(node))  # an alias shares a node already built; the event pass names the alias
-        self.seen.add(id(node))
+        self._once(node)
         if isinstance(node, ScalarNode):
             mark = node.start_mark
             self.values[path] = (mark.line + 1, mark.column + 1)
             if node.tag == STR_TAG:
+                self.texts.append((path, node.value))
                 return node.value  # what SafeConstructor.construct_yaml_str returns, without its calls
             try:
-                return _scalar(node, self.constructor)
+                value = _scalar(node, self.constructor)
             except YamlError as exc:
                 exc.field = exc.field or format_field(path)
                 raise
+            if isinstance(value, str):
+                self.texts.append((path, value))
+            return value
         if depth > MAX_DEPTH:
             raise _Recheck(_mark(node))
         self.values[path] = _mark(node)
@@ -214,9 +244,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
-            if id(key_node) in self.seen:
-                raise _Recheck(_mark(key_node))
-            self.seen.add(id(key_node))
+            self._once(key_node)
             key = key_node.value if key_node.tag == STR_TAG else _scalar(key_node, self.constructor)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
