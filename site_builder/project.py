@@ -91,12 +91,13 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
     Drafts are checked, listed in project.drafts and left out of project.cases unless keep_drafts (a local preview).
     """
     project = Project(paths, only=tuple(p.resolve() for p in only) if only is not None else None)
-    cached, used = CACHE.start(paths.root), {}
-    _load_bibliography(project)
-    _load_content(project)
-    _load_cases(project, cached, used)
-    _load_studies(project, cached, used)
-    CACHE.finish(paths.root, {**cached, **used} if only is not None else used)
+    cached = CACHE.start(paths.root)
+    with _RecordChecks(project, cached) as checks:  # worker processes check new record files meanwhile
+        _load_bibliography(project)
+        _load_content(project)
+        _load_cases(project, checks)
+        _load_studies(project, checks)
+    CACHE.finish(paths.root, {**cached, **checks.used} if only is not None else checks.used)
     _check_citations(project)
     if project.only is None:
         _check_published(project)
@@ -158,47 +159,68 @@ def _check_job(job: Job) -> RecordCheck:
     return check_record(path, display, kind, setting, raw)
 
 
-def _check_files(jobs: list[Job]) -> list[RecordCheck]:
-    """check_record for each job, in worker processes when there are enough files and cores for it to pay."""
-    workers = min(jobs_setting(), len(jobs) // (POOL_MIN // 2) or 1)
-    if len(jobs) < POOL_MIN or workers < 2:
-        return [_check_job(job) for job in jobs]
-    # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
-    context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_check_job, jobs, chunksize=16))
+class _RecordChecks:
+    """Every case and study file of a project checked on its own: from the cache when its content was checked before,
+    else in worker processes started at once (while the bibliography and content pages load), or here."""
+
+    KINDS = {"case": "cases", "study": "studies"}
+
+    def __init__(self, project: Project, cached: Checks):
+        self.used: Checks = {}
+        self.paths: dict[str, list[Path]] = {}
+        self.found: dict[str, list[tuple[str, ...] | RecordCheck]] = {}
+        jobs: dict[tuple[str, ...], Job] = {}
+        for kind, folder_name in self.KINDS.items():
+            folder = project.paths.root / getattr(project.paths, folder_name)
+            paths = case_paths(folder) if folder.is_dir() else []
+            self.paths[kind] = paths = [p for p in paths if project.checks(p)] if project.only is not None else paths
+            self.found[kind] = found = []
+            for path in paths:
+                display = project.paths.display(path)
+                try:
+                    raw = path.read_bytes()
+                except OSError as exc:
+                    found.append(RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),)))
+                    continue
+                key = record_key(kind, display, path, project.paths.raw_html, raw)
+                if key in cached:
+                    self.used[key] = cached[key]
+                elif key not in jobs:
+                    jobs[key] = (path, display, kind, project.paths.raw_html, raw)
+                found.append(key)
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+        workers = min(jobs_setting(), len(jobs) // (POOL_MIN // 2) or 1)
+        if len(jobs) >= POOL_MIN and workers >= 2:
+            # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
+            context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+            self.pending = self.pool.map(_check_job, jobs.values(), chunksize=16)
+
+    def __enter__(self) -> _RecordChecks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def checks(self, kind: str) -> list[RecordCheck]:
+        """The kind's files checked on their own, in path order."""
+        if self.jobs:
+            results = self.pending if self.pool is not None else map(_check_job, self.jobs.values())
+            self.used.update(zip(self.jobs, results))
+            self.jobs = {}
+        return [item if isinstance(item, RecordCheck) else self.used[item] for item in self.found[kind]]
 
 
-def _load_records(project: Project, paths: list[Path], kind: str, cached: Checks, used: Checks) -> list[RecordCheck]:
-    """Each record file checked on its own, in path order: from the cache when its content was checked before."""
-    found: list[tuple[tuple[str, ...], Job] | RecordCheck] = []
-    for path in paths:
-        display = project.paths.display(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            found.append(RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),)))
-            continue
-        key = record_key(kind, display, path, project.paths.raw_html, raw)
-        if key in cached:
-            used[key] = cached[key]
-        found.append((key, (path, display, kind, project.paths.raw_html, raw)))
-    jobs = {key: job for item in found if isinstance(item, tuple) for key, job in [item] if key not in used}
-    used.update(zip(jobs, _check_files(list(jobs.values()))))
-    return [item if isinstance(item, RecordCheck) else used[item[0]] for item in found]
-
-
-def _load_cases(project: Project, cached: Checks, used: Checks) -> None:
-    folder = project.paths.root / project.paths.cases
-    paths = case_paths(folder) if folder.is_dir() else []
-    if project.only is not None:
-        paths = [p for p in paths if project.checks(p)]
-    elif not paths:
+def _load_cases(project: Project, checks: _RecordChecks) -> None:
+    paths = checks.paths["case"]
+    if project.only is None and not paths:
         project.problems.append(
             Problem(project.paths.cases, 1, 1, Severity.error, "", "no case files (*.yaml) found; a site needs at least one case")
         )
         return
-    for check in _load_records(project, paths, "case", cached, used):
+    for check in checks.checks("case"):
         project.problems.extend(check.problems)
         loaded = check.loaded
         if isinstance(loaded, CaseFile) and _accept(project, check, project.case_files):
@@ -208,19 +230,15 @@ def _load_cases(project: Project, cached: Checks, used: Checks) -> None:
     project.case_stems = {p.name.rsplit(".", 1)[0] for p in paths}
 
 
-def _load_studies(project: Project, cached: Checks, used: Checks) -> None:
+def _load_studies(project: Project, checks: _RecordChecks) -> None:
     """Study files are optional: a project without a studies folder has none."""
-    folder = project.paths.root / project.paths.studies
-    paths = case_paths(folder) if folder.is_dir() else []
-    if project.only is not None:
-        paths = [p for p in paths if project.checks(p)]
-    for check in _load_records(project, paths, "study", cached, used):
+    for check in checks.checks("study"):
         project.problems.extend(check.problems)
         loaded = check.loaded
         if isinstance(loaded, StudyFile) and _accept(project, check, project.study_files):
             project.studies[loaded.study.id] = loaded.study
             project.study_files[loaded.study.id] = loaded
-    project.study_stems = {p.name.rsplit(".", 1)[0] for p in paths}
+    project.study_stems = {p.name.rsplit(".", 1)[0] for p in checks.paths["study"]}
 
 
 def _accept(project: Project, check: RecordCheck, seen: dict[str, CaseFile] | dict[str, StudyFile]) -> bool:

@@ -101,3 +101,16 @@ def test_checking_some_files_keeps_the_others_cached(tmp_path: Path) -> None:
     again = load_project(paths)
     assert problems(again) == problems(full)
     assert again.cases["sample-case"] is full.cases["sample-case"]
+
+
+def test_worker_processes_report_what_one_process_reports(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import site_builder.project
+
+    paths = ProjectPaths(project_with_problems(tmp_path))
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "1")
+    alone = cold(paths)
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    monkeypatch.setattr(site_builder.project, "POOL_MIN", 2)  # a pool for the three files of the sample
+    pooled = cold(paths)
+    assert problems(pooled) == problems(alone) != []
+    assert pooled.cases.keys() == alone.cases.keys() and pooled.cases["other-case"] == alone.cases["other-case"]
