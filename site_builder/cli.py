@@ -76,7 +76,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
             click.echo(f"{skipped}: not checked (not a case file, content page or the bibliography)", err=True)
         if only == []:
             continue
-        project = load_project(project_paths, only)
+        project = load_project(project_paths, only, disk_cache=True)
         problems += project.problems
         studies = f"{len(project.studies)} studies, " if project.studies else ""
         if whole:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
+import hashlib
 import os
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,11 @@ from .explain import suggest, with_hint
 from .images import check_images
 from .load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
 from .model import Case, Indication, Problem, Reference, Severity
-from .records import CACHE, Cited, RecordCheck, check_record, record_key
+from .records import CACHE, RecordCheck, check_record_data, record_key
 from .study import Study
+
+if TYPE_CHECKING:
+    from .diskcache import DiskCache
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,15 @@ class ProjectPaths:
     raw_html: str = "error"  # raw HTML in a record's text: "error", or "shown" (as typed, for testing the renderer)
     studies: str = "studies"
 
+    @functools.cached_property
+    def resolved_root(self) -> Path:
+        """The root as an absolute path without symbolic links."""
+        return self.root.resolve()
+
     def display(self, path: Path) -> str:
         """A path as shown in problems: relative to the root where possible."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self.resolved_root).as_posix()
         except ValueError:
             return str(path)
 
@@ -83,21 +92,30 @@ class Project:
         return [*self.case_files.values(), *self.study_files.values()]
 
 
-def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, keep_drafts: bool = False) -> Project:
+def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, keep_drafts: bool = False, disk_cache: bool = False) -> Project:
     """Load and cross-check a project; problems are collected, never raised.
 
     With only (files or folders inside the project), the bibliography and indications are loaded as context and
     just the case files and pages under those paths are checked: what an editor or a pre-commit hook needs.
     Drafts are checked, listed in project.drafts and left out of project.cases unless keep_drafts (a local preview).
+    Record files are checked once per content (records.py); with disk_cache, a whole-project load also keeps their
+    results on disk for the next process (diskcache.py; SITE_BUILDER_CACHE=off turns it off).
     """
     project = Project(paths, only=tuple(p.resolve() for p in only) if only is not None else None)
     cached = CACHE.start(paths.root)
-    with _RecordChecks(project, cached) as checks:  # worker processes check new record files meanwhile
-        _load_bibliography(project)
+    disk = None
+    if disk_cache and only is None:
+        from .diskcache import DiskCache, enabled  # noqa: PLC0415
+
+        disk = DiskCache(paths.root) if enabled() else None
+    with _RecordChecks(project, cached, disk) as checks:  # worker processes check new record files meanwhile
+        _load_bibliography(project, disk)
         _load_content(project)
         _load_cases(project, checks)
         _load_studies(project, checks)
     CACHE.finish(paths.root, {**cached, **checks.used} if only is not None else checks.used)
+    if disk is not None:
+        disk.save({**disk.kept, **checks.lines})
     _check_citations(project)
     if project.only is None:
         _check_published(project)
@@ -110,12 +128,34 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
     return project
 
 
-def _load_bibliography(project: Project) -> None:
+Bibliography = tuple[dict[str, Reference], list[Problem]]
+BIBLIOGRAPHIES: dict[tuple[str, str], Bibliography] = {}  # the last few bibliographies read, by name and content
+
+
+def _load_bibliography(project: Project, disk: DiskCache | None = None) -> None:
     path = project.paths.root / project.paths.bibliography
     if not path.is_file():
         project.problems.append(Problem(project.paths.bibliography, 1, 1, Severity.error, "", "bibliography file not found"))
         return
-    project.references, problems = load_bibliography(path, project.paths.display(path))
+    display = project.paths.display(path)
+    try:
+        key = (display, hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest())
+    except OSError:
+        key = None
+    found = BIBLIOGRAPHIES.get(key) if key else None
+    if found is None and key and disk is not None:
+        found = disk.bibliography(key)
+    if found is None:
+        found = load_bibliography(path, display)
+    if key:
+        BIBLIOGRAPHIES.pop(key, None)
+        BIBLIOGRAPHIES[key] = found
+        while len(BIBLIOGRAPHIES) > 4:
+            del BIBLIOGRAPHIES[next(iter(BIBLIOGRAPHIES))]
+        if disk is not None:
+            disk.keep_bibliography(key, *found)
+    references, problems = found
+    project.references = dict(references)
     project.problems.extend(problems if project.checks(path) else [])
 
 
@@ -144,7 +184,7 @@ def _load_content(project: Project) -> None:
 
 
 Checks = dict[tuple[str, ...], RecordCheck]
-Job = tuple[Path, str, str, str, bytes]  # path, display, kind, raw-HTML setting, bytes: the arguments of check_record
+Job = tuple[tuple[str, ...], Path, str, str, str, bytes, bool]  # key, the arguments of check_record, and whether to keep a disk entry
 POOL_MIN = 400  # files to check before a pool of worker processes pays for its start (about 0.5 s)
 
 
@@ -154,9 +194,14 @@ def jobs_setting() -> int:
     return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
 
 
-def _check_job(job: Job) -> RecordCheck:
-    path, display, kind, setting, raw = job
-    return check_record(path, display, kind, setting, raw)
+def _check_job(job: Job) -> tuple[RecordCheck, str | None]:
+    key, path, display, kind, setting, raw, keep = job
+    check, data = check_record_data(path, display, kind, setting, raw)
+    if not keep:
+        return check, None
+    from .diskcache import entry  # noqa: PLC0415
+
+    return check, entry(key, check, data)
 
 
 class _RecordChecks:
@@ -165,8 +210,10 @@ class _RecordChecks:
 
     KINDS = {"case": "cases", "study": "studies"}
 
-    def __init__(self, project: Project, cached: Checks):
+    def __init__(self, project: Project, cached: Checks, disk: DiskCache | None = None):
         self.used: Checks = {}
+        self.disk = disk
+        self.lines: dict[tuple[str, ...], str] = {}  # the disk entries of the files used
         self.paths: dict[str, list[Path]] = {}
         self.found: dict[str, list[tuple[str, ...] | RecordCheck]] = {}
         jobs: dict[tuple[str, ...], Job] = {}
@@ -183,15 +230,25 @@ class _RecordChecks:
                     found.append(RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),)))
                     continue
                 key = record_key(kind, display, path, project.paths.raw_html, raw)
-                if key in cached:
+                if key in self.used or key in jobs:
+                    pass
+                elif key in cached:
                     self.used[key] = cached[key]
-                elif key not in jobs:
-                    jobs[key] = (path, display, kind, project.paths.raw_html, raw)
+                elif disk is not None and (check := disk.get(key)) is not None:
+                    self.used[key] = check
+                else:
+                    jobs[key] = (key, path, display, kind, project.paths.raw_html, raw, disk is not None)
+                if disk is not None and key in disk.lines:
+                    self.lines[key] = disk.lines[key]
                 found.append(key)
         self.jobs = jobs
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool = None
+        self.pending: Iterator[tuple[RecordCheck, str | None]] = iter(())
         workers = min(jobs_setting(), len(jobs) // (POOL_MIN // 2) or 1)
         if len(jobs) >= POOL_MIN and workers >= 2:
+            import multiprocessing  # noqa: PLC0415 - only large projects pay for these imports
+            from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
             # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
             context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
             self.pool = ProcessPoolExecutor(workers, mp_context=context)
@@ -208,7 +265,10 @@ class _RecordChecks:
         """The kind's files checked on their own, in path order."""
         if self.jobs:
             results = self.pending if self.pool is not None else map(_check_job, self.jobs.values())
-            self.used.update(zip(self.jobs, results))
+            for key, (check, line) in zip(self.jobs, results):
+                self.used[key] = check
+                if line is not None:
+                    self.lines[key] = line
             self.jobs = {}
         return [item if isinstance(item, RecordCheck) else self.used[item] for item in self.found[kind]]
 

@@ -13,6 +13,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .cite import CitationSyntaxError, find_citations
 from .explain import with_hint
@@ -47,9 +48,14 @@ class RecordCheck:
 
 def check_record(path: Path, display: str, kind: str, raw_html_setting: str, raw: bytes) -> RecordCheck:
     """Load one case or study file from its bytes and run every check that needs nothing but the file."""
+    return check_record_data(path, display, kind, raw_html_setting, raw)[0]
+
+
+def check_record_data(path: Path, display: str, kind: str, raw_html_setting: str, raw: bytes) -> tuple[RecordCheck, Any]:
+    """check_record, with the record's data as loaded (None for a file that gives no record)."""
     loaded, problems = (load_case if kind == "case" else load_study)(path, display, raw)
     if loaded is None:
-        return RecordCheck(None, tuple(problems))
+        return RecordCheck(None, tuple(problems)), None
     own = _locator_problems(loaded)
     texts = clinical_texts(loaded.located)
     if raw_html_setting == "error":
@@ -57,7 +63,7 @@ def check_record(path: Path, display: str, kind: str, raw_html_setting: str, raw
     own += screen_case(loaded, decode(raw), texts)  # type: ignore[arg-type]
     cited = _citations(loaded)
     located = loaded.located.kept(_later_paths(loaded))  # the positions the project's checks still ask for
-    return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own))
+    return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own)), loaded.located.data
 
 
 def _later_paths(loaded: CaseFile | StudyFile) -> list[tuple[str | int, ...]]:

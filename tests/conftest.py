@@ -7,6 +7,7 @@ import itertools
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from benchmarks.browser import serve  # noqa: F401 - the fixtures' and tests' lo
 from sitecheck import mkdocs_build
 
 ROOTS = Path(__file__).parent / "roots"
+# validate keeps a record cache in the user's cache folder: the tests keep theirs in a folder of their own.
+os.environ.setdefault("SITE_BUILDER_CACHE_DIR", tempfile.mkdtemp(prefix="site-builder-cache-"))
 REPO = Path(__file__).parent.parent
 # The project whose content the content checks read: the repository's own, or a copy named by SB_PROJECT
 # (tests/test_contributing.py runs those checks on a copy to which a new publication was added).

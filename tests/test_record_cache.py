@@ -34,6 +34,8 @@ def project_with_problems(tmp_path: Path) -> Path:
     )
     assert bad != text
     (root / "cases" / "other-case.yaml").write_text(bad, encoding="utf-8")
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("year = {2020}", "year = {20x0}", 1), encoding="utf-8")
     (root / "cases" / "more").mkdir()
     (root / "cases" / "more" / "sample-case.yaml").write_text(text, encoding="utf-8")
     return root
@@ -114,3 +116,70 @@ def test_worker_processes_report_what_one_process_reports(tmp_path: Path, monkey
     pooled = cold(paths)
     assert problems(pooled) == problems(alone) != []
     assert pooled.cases.keys() == alone.cases.keys() and pooled.cases["other-case"] == alone.cases["other-case"]
+
+
+def validate_cli(root: Path, cache: Path, **env: str):  # noqa: ANN201 - a finished process
+    """site-builder validate in a process of its own (as a user runs it twice), with the cache in cache."""
+    import os
+    import subprocess
+
+    environment = {**os.environ, "SITE_BUILDER_CACHE_DIR": str(cache), **env}
+    command = [shutil.which("site-builder") or "site-builder", "validate", str(root)]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+
+
+def test_a_second_validate_run_reads_the_disk_cache_and_reports_the_same(tmp_path: Path) -> None:
+    root, cache = project_with_problems(tmp_path), tmp_path / "cache"
+    first = validate_cli(root, cache)
+    assert first.returncode == 1 and "duplicate id" in first.stdout and "12/03/2024" in first.stdout
+    files = list(cache.glob("*.jsonl"))
+    assert len(files) == 1 and files[0].read_text(encoding="utf-8").count('{"key": ["case"') == 3
+    assert not list(root.rglob("*.jsonl"))  # nothing written inside the project
+    second = validate_cli(root, cache)
+    assert (second.returncode, second.stdout) == (first.returncode, first.stdout)
+    (file,) = files
+    file.write_text(file.read_text(encoding="utf-8").replace("possible calendar date", "possible CACHED date"), encoding="utf-8")
+    assert "possible CACHED date" in validate_cli(root, cache).stdout  # the second run read its results from the cache
+    uncached = validate_cli(root, tmp_path / "other", SITE_BUILDER_CACHE="off")
+    assert (uncached.returncode, uncached.stdout) == (first.returncode, first.stdout)
+    assert not (tmp_path / "other").exists()
+
+
+def test_the_disk_cache_notices_a_changed_file_and_a_tampered_cache(tmp_path: Path) -> None:
+    root, cache = project_with_problems(tmp_path), tmp_path / "cache"
+    validate_cli(root, cache)
+    path = root / "cases" / "other-case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("12/03/2024", "12/03/2025"), encoding="utf-8")
+    changed = validate_cli(root, cache)
+    assert "12/03/2025" in changed.stdout and "12/03/2024" not in changed.stdout
+    (file,) = cache.glob("*.jsonl")
+    lines = file.read_text(encoding="utf-8").splitlines()
+    file.write_text("\n".join([lines[0], *(line.replace('"problems": [[', '"problems": [["x", "y"') for line in lines[1:])]) + "\n", encoding="utf-8")
+    assert validate_cli(root, cache).stdout == changed.stdout  # an entry that cannot be read is checked again
+    file.write_text('{"version": "another"}\n' + "\n".join(lines[1:]) + "\n", encoding="utf-8")
+    assert validate_cli(root, cache).stdout == changed.stdout
+
+
+def test_the_bibliography_comes_back_from_the_disk_cache_as_read(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from site_builder.diskcache import DiskCache
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    root = project_with_problems(tmp_path)
+    first = load_project(ProjectPaths(root), disk_cache=True)
+    assert any(p.path == "references.bib" and "is not a year" in p.message for p in first.problems)
+    disk = DiskCache(root)
+    (key,) = [k[1:] for k in disk.lines if k[0] == "bibliography"]
+    references, problems = disk.bibliography(key)
+    assert references == first.references and [r.raw for r in references.values()] == [r.raw for r in first.references.values()]
+    assert [p for p in first.problems if p.path == "references.bib"] == problems
+
+
+def test_a_changed_bibliography_is_read_again(tmp_path: Path) -> None:
+    root = project_with_problems(tmp_path)
+    paths = ProjectPaths(root)
+    first = cold(paths)
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("year = {20x0}", "year = {2020}"), encoding="utf-8")
+    fixed = load_project(paths)
+    assert any(p.path == "references.bib" for p in first.problems) and not any(p.path == "references.bib" for p in fixed.problems)
+    assert problems(fixed) == problems(cold(paths))

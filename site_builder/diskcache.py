@@ -1,0 +1,165 @@
+"""The record cache on disk, for repeated `site-builder validate` runs: what each record file says on its own, keyed
+by its content, in one JSON-lines file per project under the user's cache folder (never inside the project, where a
+pull request could plant entries that hide an error).
+
+Where: $SITE_BUILDER_CACHE_DIR, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder; the file is named
+after a hash of the project's absolute path. The first line names the code version (a hash of site_builder's
+source and the versions of Python, PyYAML with its parser, and pydantic): any difference discards the whole file.
+An entry holds the file's problems and, for a valid record, its data as loaded (re-validated when read), the
+positions and citations the project's checks need. An entry that cannot be read is checked again; JSON only, so a
+corrupt file can cost time but never run code. SITE_BUILDER_CACHE=off turns it off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+
+from .load import CaseFile, StudyFile
+from .model import Case, Name, Problem, Reference, Severity
+from .records import Cited, RecordCheck
+from .study import Study
+from .yamlsource import LOADER, Located
+
+KEEP_PROJECTS = 16  # cache files kept; the least recently used beyond these are deleted
+
+
+def enabled() -> bool:
+    """Whether the disk cache is on (SITE_BUILDER_CACHE=off turns it off)."""
+    return os.environ.get("SITE_BUILDER_CACHE", "").lower() not in ("off", "0", "no", "false")
+
+
+def cache_folder() -> Path:
+    """The folder that holds the cache files."""
+    if folder := os.environ.get("SITE_BUILDER_CACHE_DIR"):
+        return Path(folder)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "site-builder"
+
+
+def code_version() -> str:
+    """A hash of everything a cached result depends on besides the file itself."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(f"{sys.version}|{yaml.__version__}|{LOADER.__name__}|{pydantic.VERSION}".encode())
+    return digest.hexdigest()
+
+
+def _problem(p: Problem) -> list[Any]:
+    return [p.path, p.line, p.column, p.severity.value, p.field, p.message]
+
+
+def _unproblem(row: list[Any]) -> Problem:
+    path, line, column, severity, field, message = row
+    return Problem(str(path), int(line), int(column), Severity(severity), str(field), str(message))
+
+
+def entry(key: tuple[str, ...], check: RecordCheck, data: Any) -> str | None:
+    """The JSON line for a checked file (data: the record's data as loaded), or None when it cannot be kept exactly."""
+    record: dict[str, Any] | None = None
+    if check.loaded is not None:
+        try:
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return None
+        if json.loads(text) != data:  # int keys, tuples: not kept exactly
+            return None
+        located = check.loaded.located
+        cited = [_problem(c) if isinstance(c, Problem) else [c.key, c.field, *c.position] for c in check.loaded.cited]
+        record = {"data": json.loads(text), "positions": [[list(path), *at] for path, at in located.values.items()], "cited": cited}
+    return json.dumps({"key": list(key), "problems": [_problem(p) for p in check.problems], "own": [_problem(p) for p in check.own], "record": record}, ensure_ascii=False)
+
+
+def _check(line: dict[str, Any], display: str) -> RecordCheck:
+    problems = tuple(_unproblem(row) for row in line["problems"])
+    own = tuple(_unproblem(row) for row in line["own"])
+    record = line["record"]
+    if record is None:
+        return RecordCheck(None, problems, own)
+    kind = line["key"][0]
+    model = Case if kind == "case" else Study
+    validated = model.model_validate(record["data"])
+    located = Located(None, {tuple(path): (int(at[0]), int(at[1])) for path, *at in record["positions"]})
+    cited = tuple(_unproblem(row) if len(row) == 6 else Cited(str(row[0]), str(row[1]), (int(row[2]), int(row[3]))) for row in record["cited"])
+    loaded = CaseFile(validated, display, located, cited) if isinstance(validated, Case) else StudyFile(validated, display, located, cited)
+    return RecordCheck(loaded, problems, own)
+
+
+class DiskCache:
+    """One project's cache file: read once, rewritten with the entries a load used."""
+
+    def __init__(self, root: Path):
+        self.file = cache_folder() / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24] + ".jsonl")
+        self.version = code_version()
+        self.lines: dict[tuple[str, ...], str] = {}
+        self.kept: dict[tuple[str, ...], str] = {}  # entries other than record files that this load used (the bibliography)
+        try:
+            with self.file.open(encoding="utf-8") as handle:
+                if json.loads(handle.readline()).get("version") == self.version:
+                    for raw in handle:
+                        key = tuple(json.loads(raw)["key"])
+                        self.lines[key] = raw.rstrip("\n")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.lines = {}
+
+    def get(self, key: tuple[str, ...]) -> RecordCheck | None:
+        """The cached check of a file, or None (also when the entry cannot be read: the file is checked again)."""
+        raw = self.lines.get(key)
+        if raw is None:
+            return None
+        try:
+            line = json.loads(raw)
+            if tuple(line["key"]) != key:
+                return None
+            return _check(line, key[1])
+        except (ValueError, KeyError, TypeError, IndexError, pydantic.ValidationError):
+            return None
+
+    def bibliography(self, key: tuple[str, str]) -> tuple[dict[str, Reference], list[Problem]] | None:
+        """The cached references and problems of a bibliography (by its name as shown and its content), or None."""
+        raw = self.lines.get(("bibliography", *key))
+        if raw is None:
+            return None
+        try:
+            line = json.loads(raw)
+            references = {}
+            for row in line["references"]:
+                names = {role: tuple(Name(*name) for name in row[role]) for role in ("authors", "editors")}
+                reference = Reference(row["key"], row["entry_type"], dict(row["fields"]), names["authors"], names["editors"], row["path"], int(row["line"]), dict(row["raw"]))
+                references[reference.key] = reference
+            self.kept[("bibliography", *key)] = raw
+            return references, [_unproblem(row) for row in line["problems"]]
+        except (ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def keep_bibliography(self, key: tuple[str, str], references: dict[str, Reference], problems: list[Problem]) -> None:
+        """Keep a bibliography's references and problems for the next run."""
+        full = ("bibliography", *key)
+        if full not in self.kept:
+            rows = [{**dataclasses.asdict(r), "authors": [dataclasses.astuple(n) for n in r.authors], "editors": [dataclasses.astuple(n) for n in r.editors]} for r in references.values()]
+            self.kept[full] = json.dumps({"key": list(full), "references": rows, "problems": [_problem(p) for p in problems]}, ensure_ascii=False)
+
+    def save(self, lines: dict[tuple[str, ...], str]) -> None:
+        """Write the entries a load used (atomically), and drop the oldest cache files beyond KEEP_PROJECTS."""
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            staging = self.file.with_name(f".{self.file.name}.{os.getpid()}")
+            with staging.open("w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"version": self.version}) + "\n")
+                for raw in lines.values():
+                    handle.write(raw + "\n")
+            os.replace(staging, self.file)
+            others = sorted(self.file.parent.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in others[KEEP_PROJECTS:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
