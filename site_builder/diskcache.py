@@ -48,8 +48,9 @@ def cache_folder() -> Path:
 def code_version() -> str:
     """A hash of everything a cached result depends on besides the file itself."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(f"{sys.version}|{yaml.__version__}|{LOADER.__name__}|{pydantic.VERSION}".encode())
     return digest.hexdigest()
 

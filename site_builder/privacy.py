@@ -9,6 +9,7 @@ numbers, postcodes and names. A false positive is never switched off; it is acce
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -113,8 +114,9 @@ SEASON_HINT = Hint(
     lower=True,
 )
 DIGIT_GROUPS_RE = Hint(re.compile(r"\d\d[\s.-]\d\d"), (rb"00" + WS[:-1] + rb".-]00",))
-MONTH_RE = Hint(re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), tuple(m.encode() for m in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()))
-WEEKDAY_RE = Hint(re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun"), tuple(d.encode() for d in "Mon Tue Wed Thu Fri Sat Sun".split()))
+# A month or weekday as MONTHS and WEEKDAYS write it: a whole name, or a short one that no letter follows ('Dec', not 'Decreased').
+MONTH_RE = Hint(re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), tuple(rb"%s(?:%s)?(?!\w)" % (m[:3].encode(), m[3:].encode()) for m in ("January", "February", "March", "April", "May", "June", "July", "August", "Sept", "September", "October", "November", "December")))
+WEEKDAY_RE = Hint(re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun"), (rb"Mon(?:day)?(?!\w)", rb"Tues?(?:day)?(?!\w)", rb"Wed(?:nes)?(?:day)?(?!\w)", rb"Thu(?:rs)?(?:day)?(?!\w)", rb"Fri(?:day)?(?!\w)", rb"Sat(?:ur)?(?:day)?(?!\w)", rb"Sun(?:day)?(?!\w)"))
 INITIALS_RE = Hint(re.compile(r"[A-Z]\.\s?[A-Z]\."), (rb"[A-Z]\." + WS + rb"?[A-Z]\.",))
 # Written out case by case: IGNORECASE would match the same (with 'ı', 'İ' and 'ſ') but scans slower.
 AGE_HINT_RE = Hint(
@@ -432,8 +434,15 @@ class _Locator:
     def __init__(self, loaded: CaseFile, source: str | None):
         self.located = loaded.located
         self.source = source or ""
-        self.marks = sorted(set(self.located.values.values()) | set(self.located.keys.values()))
-        self.line_offsets = [0, *(newline.end() for newline in re.finditer("\n", self.source))]
+
+    @functools.cached_property
+    def marks(self) -> list[tuple[int, int]]:
+        """Every position of a key or value, in file order (made on the first finding: most cases have none)."""
+        return sorted(set(self.located.values.values()) | set(self.located.keys.values()))
+
+    @functools.cached_property
+    def line_offsets(self) -> list[int]:
+        return [0, *(newline.end() for newline in re.finditer("\n", self.source))]
 
     def __call__(self, finding: Finding) -> tuple[int, int]:
         start = self.located.position(finding.path)
