@@ -218,13 +218,15 @@ class _Builder:
             self.seen.add(id(node))
 
     def build(self, node: Node, path: Path, depth: int) -> Any:
-        self._once(node)
+        if self.seen is not None:
+            self._once(node)
         if isinstance(node, ScalarNode):
             mark = node.start_mark
             self.values[path] = (mark.line + 1, mark.column + 1)
             if node.tag == STR_TAG:
-                self.texts.append((path, node.value))
-                return node.value  # what SafeConstructor.construct_yaml_str returns, without its calls
+                value = node.value
+                self.texts.append((path, value))
+                return value  # what SafeConstructor.construct_yaml_str returns, without its calls
             try:
                 value = _scalar(node, self.constructor)
             except YamlError as exc:
@@ -244,7 +246,8 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
-            self._once(key_node)
+            if self.seen is not None:
+                self._once(key_node)
             key = key_node.value if key_node.tag == STR_TAG else _scalar(key_node, self.constructor)
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key)
