@@ -4,7 +4,9 @@ Measured, for a fresh browser (empty cache):
 
 - the bytes a first-time reader downloads to open one page (every response, uncompressed, read from the
   served files), and the requests the page makes to any other host (blocked, counted, listed);
-- the bytes downloaded for a first search: open the home page, type one query, wait for its results;
+- the bytes downloaded for a first search: open the home page, type one query, wait for its results (with
+  Material's search box; with Pagefind wired in: the header's box, then the search page, its script and Pagefind's
+  files; else Pagefind's JavaScript API on the home page);
 - for the search quality check, the top five result URLs of each query, with Material's search box or
   with Pagefind's JavaScript API (`/pagefind/pagefind.js`);
 - elements wider than the viewport, and tables that have to scroll sideways, at 390 px and 1280 px.
@@ -157,6 +159,20 @@ class Probe:
                 found.append(path)
         return found[:5]
 
+    def wired(self) -> bool:
+        """Pagefind wired in: the site has its search page and index (else Pagefind was added for the evaluation)."""
+        return (self.site / "search" / "index.html").is_file() and (self.site / "pagefind").is_dir()
+
+    def site_search(self, query: str, page: Any) -> list[str]:
+        """The wired-in search: the header's search box sends the query to the search page (search/), whose script
+        shows Pagefind's results; the top five result pages, in order."""
+        page.locator("form.sb-search-form input[name=q]").fill(query)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search/?q=*")
+        page.wait_for_function("() => /found/.test((document.querySelector('.sb-search__status') || {}).textContent || '')")
+        hrefs = page.eval_on_selector_all(".sb-search__result h2 a", "els => els.map(e => e.getAttribute('href'))")
+        return [urlsplit(h).path.lstrip("/") for h in hrefs[:5]]
+
     def pagefind_search(self, query: str, page: Any) -> list[str]:
         urls = page.evaluate(
             """async q => { const pf = await import('/pagefind/pagefind.js'); const r = await pf.search(q);
@@ -172,14 +188,16 @@ class Probe:
             page_urls = list(record["local"])
             if engine == "material":
                 results = self.material_search(query, page)
+            elif self.wired():
+                results = self.site_search(query, page)
             else:
                 results = self.pagefind_search(query, page)
             page.wait_for_load_state("networkidle")
             seconds = time.perf_counter() - start
             local = list(record["local"])
             search_urls = [u for u in local if "/search/" in u or "/pagefind/" in u or "/workers/search" in u]
-            if engine == "pagefind":  # Material's own index is not part of a Pagefind search
-                search_urls = [u for u in search_urls if "/pagefind/" in u]
+            if engine == "pagefind":  # Pagefind's files (and, wired in, the search page and its script)
+                search_urls = [u for u in local[len(page_urls):] if "/pagefind/" in u or "/search/" in u or u.endswith("/search.js")]
             return {"engine": engine, "query": query, "bytes_all": self.bytes_of(local), "bytes_page": self.bytes_of(page_urls),
                     "bytes_search": self.bytes_of(search_urls), "requests": len(local), "seconds": round(seconds, 2), "results": results}
         finally:
@@ -246,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path)
     parser.add_argument("--page", action="append", default=[], metavar="KIND=PATH", help="a page to weigh, e.g. case=cases/ID/")
     parser.add_argument("--query", default="melasma")
-    parser.add_argument("--engine", action="append", default=[], choices=["material", "pagefind"])
+    parser.add_argument("--engine", action="append", default=[], choices=["material", "pagefind"],
+                        help="material: Material's search box; pagefind: the site's search page (header box, then search/) "
+                             "where the site has one, else Pagefind's JavaScript API on the home page")
     parser.add_argument("--queries", type=Path, help="JSON list of {query, expect: [paths]} for the quality check")
     parser.add_argument("--layout", action="append", default=[], metavar="KIND", help="check the layout of this page kind at 390 and 1280 px")
     parser.add_argument("--json", type=Path, required=True)

@@ -222,7 +222,9 @@ class Harness:
             if version == "after":
                 self.engines(row, project, base, set(corpus["case_ids"]))
             if site.is_dir() and not args.no_browser:
-                engines = ("material", "pagefind") if version == "after" and (site / "pagefind").is_dir() else ("material",)
+                # Pagefind wired in (a search page, no Material index): the site's own search only
+                wired = (site / "search" / "index.html").is_file() and not (site / "search" / "search_index.json").is_file()
+                engines = ("pagefind",) if wired and (site / "pagefind").is_dir() else ("material", "pagefind") if (site / "pagefind").is_dir() else ("material",)
                 queries = quality_queries(project, corpus) if version == "after" and n in args.quality_at else None
                 self.browser(row, version, site, {"case": f"cases/{REAL_CASE}/"}, engines=engines, queries=queries)
             if n == args.serve_at and not args.smoke:
@@ -256,9 +258,10 @@ class Harness:
         shutil.rmtree(gen, ignore_errors=True)
         site = base / "site-after"
         if site.is_dir() and not (site / "pagefind").is_dir() and _version("pagefind") != "not installed" and not self.args.smoke:
-            # Pagefind evaluated beside Material's search: its index is added to a copy-free site folder for the browser step
-            if self.stage(row, "after", "pagefind", self.py("-m", "pagefind", "--site", str(site), "--root-selector", "article", "--quiet")):
-                row["sizes"]["pagefind"] = pagefind_sizes(site / "pagefind")
+            # a build without Pagefind wired in: its index is added to the site folder for the browser step
+            self.stage(row, "after", "pagefind", self.py("-m", "pagefind", "--site", str(site), "--root-selector", "article", "--quiet"))
+        if (site / "pagefind").is_dir():  # written by our build (wired in) or by the stage above
+            row["sizes"]["pagefind"] = pagefind_sizes(site / "pagefind")
         self.save()
 
     def serve(self, row: dict[str, Any], version: str, project: Path, case_id: str) -> None:

@@ -141,6 +141,20 @@ def generate(out_dir: Path, root: Path) -> None:
     click.echo(f"wrote {count} files ({len(site.pages)} pages) to {out_dir}", err=True)
 
 
+@main.command()
+@click.argument("site_dir", type=click.Path(file_okay=False, path_type=Path))
+def index(site_dir: Path) -> None:
+    """Write the search index (Pagefind) of a built site into SITE_DIR/pagefind/: a site built by any engine, such as
+    plain MkDocs or Zensical on the `generate` tree. `mkdocs build` with the plugin does this itself."""
+    from .search_index import SearchIndexError, index_site
+
+    try:
+        click.echo(index_site(site_dir).summary(), err=True)
+    except SearchIndexError as exc:
+        click.echo(f"{site_dir}:1:1: error: search: {exc}", err=True)
+        sys.exit(1)
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty()
 

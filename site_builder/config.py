@@ -54,6 +54,7 @@ class SiteBuilderConfig(Config):
     evidence_page = c.Type(str, default="evidence.md")
     disclaimer_page = c.Type(str, default="disclaimer.md")
     nav_indications = c.Type(bool, default=True)
+    search_index = c.Type(bool, default=True)  # Pagefind's index of the built site (site_builder/search_index.py)
     # site metadata, shown in every citation and page footer
     publisher = c.Type(str, default="")
     licence = c.Type(str, default="")

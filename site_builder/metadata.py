@@ -19,6 +19,8 @@ from .csl import Formatter, to_csl_json
 from .model import Reference
 
 
+# Unicode bidi overrides and isolates, and the invisible direction marks (escaped in JSON inside <script>).
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 PLACEHOLDER_HOSTS = re.compile(r"(^|\.)(example\.(org|com|net)|localhost|invalid|test|example)$", re.IGNORECASE)
 
 
@@ -473,9 +475,11 @@ def _drop_empty(value: Any) -> Any:
 
 
 def script_json(data: Any) -> str:
-    """JSON for a <script> element: '<', '>' and '&' escaped, so no text inside can close the element."""
+    """JSON for a <script> element: '<', '>' and '&' escaped, so no text inside can close the element, and bidi
+    controls written as escapes (the same JSON value, no direction override hidden in the page's source)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return BIDI_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def coins(ref: Reference) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import os
 import re
 import shutil
@@ -235,6 +236,15 @@ def show_raw_html(root: Path) -> None:
     config.write_text(text.replace("  - site-builder\n", "  - site-builder:\n      raw_html: shown\n"), encoding="utf-8")
 
 
+def use_repo_theme(root: Path) -> None:
+    """Give the project the repository's theme overrides (header search form, search page, light pages)."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "theme:\n  name: material\n" in text
+    theme = f"theme:\n  name: material\n  custom_dir: {json.dumps(str(REPO / 'templates' / 'overrides'))}\n  static_templates: [search/index.html]\n"
+    config.write_text(text.replace("theme:\n  name: material\n", theme), encoding="utf-8")
+
+
 def make_hostile_project(root: Path) -> Path:
     """The minimal sample with the corpus in every case field (one case per rotation), in BibTeX and in front matter."""
     shutil.copytree(ROOTS / "minimal", root)
@@ -271,4 +281,12 @@ def make_hostile_project(root: Path) -> Path:
 def hostile_site(tmp_path_factory) -> Path:
     """The hostile project, built once per session."""
     project = make_hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    return build_with_fixed_dates(project / "mkdocs.yml", project.parent / "site")
+
+
+@pytest.fixture(scope="session")
+def hostile_themed_site(tmp_path_factory) -> Path:
+    """The hostile project with the repository's theme overrides (its search page), built once per session."""
+    project = make_hostile_project(tmp_path_factory.mktemp("hostile-themed") / "project")
+    use_repo_theme(project)
     return build_with_fixed_dates(project / "mkdocs.yml", project.parent / "site")

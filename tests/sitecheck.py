@@ -67,3 +67,18 @@ def broken_links(site: Path) -> list[str]:
             if not target.is_file() or (fragment and target.suffix == ".html" and fragment not in ids_of(target, cache)):
                 broken.append(f"{page.relative_to(site)} -> {href}")
     return broken
+
+
+def search_records(site: Path) -> dict[str, dict]:
+    """What Pagefind's index of a built site holds, by page URL: the text it searches and shows (content), the
+    title (meta.title) and filters. Read from its fragment files (gzipped JSON after a 'pagefind_dcd' signature)."""
+    import gzip
+    import json
+
+    records = {}
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"].lstrip("/")] = record
+    return records

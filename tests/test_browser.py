@@ -42,6 +42,7 @@ PAGE_KINDS = {
     "tags": "tags/",
     "content": "evidence/",
     "not-found": "404.html",
+    "search": "search/?q=" + SEARCH_TERM.split()[0],
 }
 SIZES = {"desktop": (1280, 900), "mobile": (390, 844)}
 
@@ -113,14 +114,35 @@ def test_a_citation_leads_to_the_reference_list_the_bibliography_and_back(page) 
     arrive(page, CASE)
 
 
+def search_from_the_header(page, query: str) -> None:  # noqa: ANN001
+    """Type a query into the header's search box and send it: the search page opens and shows its results."""
+    page.locator("form.sb-search-form input[name=q]").fill(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    expect(page.locator("#sb-search .sb-search__status")).to_contain_text("found")
+
+
 def test_searching_an_indication_reaches_its_case(page) -> None:  # noqa: ANN001
-    page.goto("")
-    page.locator("input.md-search__input").click()
-    page.keyboard.type(SEARCH_TERM, delay=30)
-    result = page.locator(f".md-search-result a[href*='{CASE}']").first
+    """The header's search box leads to the search page (Pagefind); the case is among the results and opens."""
+    page.goto(INDICATION)
+    search_from_the_header(page, SEARCH_TERM)
+    assert page.locator("#sb-search-input").input_value() == SEARCH_TERM
+    result = page.locator(f".sb-search__result a[href$='/{CASE}']").first
+    expect(result).to_be_visible()
     result.click()
-    page.wait_for_url(lambda url: path_of_url(url).startswith(CASE))
-    expect(page.locator("article h1").first).to_be_visible()
+    arrive(page, CASE)
+
+
+def test_the_search_page_finds_a_case_by_its_title_and_runs_as_one_types(page) -> None:  # noqa: ANN001
+    """Typing on the search page itself searches (no reload); the case whose title is typed comes first."""
+    page.goto("search/")
+    box = page.locator("#sb-search-input")
+    expect(box).to_be_focused()
+    box.press_sequentially(CASE_RECORD.title, delay=5)
+    first = page.locator(".sb-search__result a").first
+    expect(first).to_have_attribute("href", re.compile(re.escape(CASE) + "$"))
+    assert first.inner_text() == CASE_RECORD.title
+    assert "q=" in page.url
     assert page.errors == []
 
 
@@ -132,9 +154,13 @@ def test_hovering_a_citation_shows_the_formatted_reference(page) -> None:  # noq
     authors = PROJECT_DATA.references[cited].authors
     assert reference and (not authors or authors[0].family in reference)
     citation.hover()
-    tooltip = page.locator(".md-tooltip2--active")
+    tooltip = page.locator(".sb-tooltip")
     expect(tooltip).to_be_visible()
     assert " ".join(tooltip.inner_text().split()) == " ".join(reference.split())
+    page.mouse.move(0, 0)
+    expect(tooltip).to_have_count(0)
+    citation.focus()  # keyboard readers get it too
+    expect(tooltip).to_be_visible()
 
 
 def test_dark_mode_switches_and_stays_on_the_next_page(page) -> None:  # noqa: ANN001
@@ -241,18 +267,46 @@ def test_images_have_alt_text_and_headings_do_not_skip_levels(page, kind: str) -
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
 
 
-def test_no_payload_runs_on_any_page_of_the_hostile_site(chromium, hostile_site: Path) -> None:  # noqa: ANN001
-    """Every page of the site built from the XSS corpus loads without a single alert() from a payload."""
+@pytest.mark.parametrize("theme", ["material", "repository"])
+def test_no_payload_runs_on_any_page_of_the_hostile_site(chromium, request, theme: str) -> None:  # noqa: ANN001
+    """Every page of the site built from the XSS corpus, with Material's theme as it is and with the repository's
+    overrides (light pages, search page), loads without a single alert() from a payload."""
+    hostile_site = request.getfixturevalue("hostile_site" if theme == "material" else "hostile_themed_site")
     with serve(hostile_site) as url:
         page = open_page(chromium, url)
         try:
             for html in html_pages(hostile_site):
                 page.goto(html.relative_to(hostile_site).as_posix(), wait_until="load")
                 assert page.dialogs == [], html.relative_to(hostile_site).as_posix()
-            page.goto("")
-            page.locator("input.md-search__input").click()
-            page.keyboard.type("alert xss script", delay=10)
-            page.wait_for_timeout(500)
+        finally:
+            page.context.close()
+
+
+def test_search_results_show_hostile_titles_as_text(chromium, hostile_themed_site: Path) -> None:  # noqa: ANN001
+    """Cases whose titles and text hold script and HTML payloads are found by the search page and shown: each title
+    reads as typed, no payload element reaches the results and no script runs."""
+    with serve(hostile_themed_site) as url:
+        page = open_page(chromium, url)
+        try:
+            page.goto("search/?q=alert")
+            results = page.locator(".sb-search__result")
+            expect(results.first).to_be_visible()
+            more = page.locator(".sb-search__more")
+            for _ in range(len(html_pages(hostile_themed_site))):  # ten results at a time, until every one is shown
+                if not more.is_visible():
+                    break
+                shown = results.count()
+                more.click()
+                expect(results).not_to_have_count(shown)
+            expect(more).to_be_hidden()
+            titles = page.locator(".sb-search__result h2 a").all_inner_texts()
+            assert any("<script>" in t for t in titles) and any("onerror=" in t for t in titles), titles
+            assert page.locator("#sb-search :is(script, img, iframe, svg, math, style, details, object, embed)").count() == 0
+            handlers = page.eval_on_selector_all("#sb-search *", "els => els.filter(e => [...e.attributes].some(a => /^on/i.test(a.name))).length")
+            assert handlers == 0
+            hrefs = page.eval_on_selector_all("#sb-search a", "els => els.map(e => e.href)")
+            assert hrefs and all(h.startswith(url) for h in hrefs), hrefs
+            page.wait_for_timeout(300)  # an onerror of a broken image would fire after load
             assert page.dialogs == []
         finally:
             page.context.close()

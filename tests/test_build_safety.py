@@ -68,6 +68,11 @@ def _break_post_build(project: Path) -> None:
         out.write("hooks:\n  - hooks.py\n")
 
 
+def _break_search_index(project: Path) -> None:
+    # A file where the search index goes: the indexing step (after every page is written) fails.
+    (project / "content" / "pagefind").write_text("not a search index\n", encoding="utf-8")
+
+
 @pytest.fixture
 def built_once(sample) -> Path:  # noqa: ANN001
     """The minimal sample with a finished build in its site/."""
@@ -78,7 +83,7 @@ def built_once(sample) -> Path:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(
-    "stage", [_break_config, _break_case, _break_template, _break_link, _break_post_build], ids=lambda f: f.__name__[7:]
+    "stage", [_break_config, _break_case, _break_template, _break_link, _break_post_build, _break_search_index], ids=lambda f: f.__name__[7:]
 )
 def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(built_once: Path, stage) -> None:  # noqa: ANN001
     before = tree(built_once / "site")

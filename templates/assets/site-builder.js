@@ -1,4 +1,5 @@
-/* site_builder: sortable tables (tablesort, MIT, loaded only on pages that have a table) and a visible cue on
+/* site_builder's only script on every page (Material's bundle is not loaded: templates/overrides/main.html).
+   Sortable tables (tablesort, MIT, loaded only on pages that have a table) and a visible cue on
    tables wider than their box, which scroll sideways inside it. */
 (function () {
   var here = document.currentScript && document.currentScript.src;
@@ -63,11 +64,23 @@
     });
   }
 
-  function init() {
-    document.querySelectorAll(".md-search[role=dialog]:not([aria-label])").forEach(function (dialog) {
-      dialog.setAttribute("aria-label", "Search");  /* axe-core: a dialog needs an accessible name */
+  /* Each table in a box of its own that scrolls sideways (what Material's script did; its classes keep its styles). */
+  function wrap(tables) {
+    tables.forEach(function (table) {
+      if (table.closest(".md-typeset__scrollwrap")) return;
+      var box = document.createElement("div");
+      var inner = document.createElement("div");
+      box.className = "md-typeset__scrollwrap";
+      inner.className = "md-typeset__table";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(inner);
+      inner.appendChild(table);
     });
+  }
+
+  function init() {
     var tables = document.querySelectorAll("article table:not([class])");
+    wrap(tables);
     cards(tables);
     if (tables.length) loadTablesort(function () { sortable(tables); });
     cues();
@@ -153,4 +166,88 @@
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(fill);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fill);
   else fill();
+})();
+
+/* Light and dark colours: the header's switch (Material's palette form) without Material's script. The choice is
+   kept where Material keeps it (__md_set), so the inline script in every page's header applies it before the page
+   shows; without a choice, the reader's system preference picks the scheme. */
+(function () {
+  var form = document.querySelector("form[data-md-component=palette]");
+  if (!form || !window.__md_get) return;
+  var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name=__palette]"));
+  if (!inputs.length) return;
+
+  function show(index, store) {
+    var input = inputs[index];
+    input.checked = true;
+    ["scheme", "primary", "accent"].forEach(function (key) {
+      document.body.setAttribute("data-md-color-" + key, input.getAttribute("data-md-color-" + key));
+    });
+    form.querySelectorAll("label").forEach(function (label) {
+      label.hidden = label.previousElementSibling !== input;  /* the switch shown is the one after the current input */
+    });
+    if (store) {
+      window.__md_set("__palette", {index: index, color: {media: input.getAttribute("data-md-color-media"),
+        scheme: input.getAttribute("data-md-color-scheme"), primary: input.getAttribute("data-md-color-primary"),
+        accent: input.getAttribute("data-md-color-accent")}});
+    }
+  }
+  var saved = window.__md_get("__palette");
+  var index = saved && typeof saved.index === "number" && inputs[saved.index] ? saved.index : inputs.findIndex(function (input) {
+    var media = input.getAttribute("data-md-color-media");
+    return media && window.matchMedia(media).matches;
+  });
+  show(index < 0 ? 0 : index, false);
+  form.addEventListener("change", function (event) {
+    var at = inputs.indexOf(event.target);
+    if (at >= 0) show(at, true);
+  });
+})();
+
+/* Tooltips: a link's or abbreviation's title (a citation's formatted reference) shown on hover and on keyboard focus,
+   as text. The title attribute stays in the page (no script: the browser's own tooltip). */
+(function () {
+  var tip = null;
+  var owner = null;
+
+  function hide() {
+    if (tip) tip.remove();
+    if (owner && owner.hasAttribute("data-sb-title")) {
+      owner.setAttribute("title", owner.getAttribute("data-sb-title"));
+      owner.removeAttribute("data-sb-title");
+      owner.removeAttribute("aria-describedby");
+    }
+    tip = owner = null;
+  }
+
+  function show(element) {
+    if (element === owner) return;
+    hide();
+    var text = element.getAttribute("title");
+    if (!text) return;
+    owner = element;
+    element.setAttribute("data-sb-title", text);
+    element.removeAttribute("title");  /* no second, native tooltip */
+    tip = document.createElement("div");
+    tip.className = "sb-tooltip";
+    tip.id = "sb-tooltip";
+    tip.setAttribute("role", "tooltip");
+    tip.textContent = text;
+    document.body.appendChild(tip);
+    element.setAttribute("aria-describedby", tip.id);
+    var box = element.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    var left = Math.max(8, Math.min(box.left + window.scrollX + box.width / 2 - width / 2, document.documentElement.clientWidth - width - 8));
+    tip.style.left = left + "px";
+    tip.style.top = box.bottom + window.scrollY + 6 + "px";
+  }
+
+  function target(event) {
+    return event.target.closest && event.target.closest(".md-typeset a[title], .md-typeset abbr[title], .md-typeset [data-sb-title]");
+  }
+  document.addEventListener("mouseover", function (event) { var t = target(event); if (t) show(t); else if (tip) hide(); });
+  document.addEventListener("focusin", function (event) { var t = target(event); if (t) show(t); });
+  document.addEventListener("focusout", hide);
+  document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
+  window.addEventListener("scroll", hide, {passive: true});
 })();
