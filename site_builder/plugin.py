@@ -18,7 +18,7 @@ from .config import SiteBuilderConfig, resolve
 from .headings import HeadingStyle
 from .mkdocs_page import RenderedMkDocsPage
 from .project import load_project
-from .search_index import SearchIndexError, index_site
+from .search_index import Indexer, SearchIndexError
 from .site import build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
@@ -91,8 +91,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-100)  # after every other plugin has written its files (search index, tags)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.config.search_index:  # into the staging folder (serve: its own), so a failure leaves no site behind
+            self.indexer = getattr(self, "indexer", None) or Indexer(reuse=self.serving)
             try:
-                log.info(f"site-builder: {index_site(Path(config.site_dir)).summary()}")
+                log.info(f"site-builder: {self.indexer.run(Path(config.site_dir))}")
             except SearchIndexError as exc:
                 raise PluginError(f"site-builder: {exc}") from None
         if self.atomic:

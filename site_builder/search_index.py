@@ -8,9 +8,11 @@ a time. A failure raises SearchIndexError and leaves the folder without a half-w
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,3 +73,27 @@ def index_site(site: Path) -> SearchIndex:
     found = PAGES_RE.search(output)
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     return SearchIndex(bundle, int(found.group(1)) if found else 0, size, seconds)
+
+
+class Indexer:
+    """Indexes every build. In a preview (`mkdocs serve`, reuse=True) only the first build is indexed and that index
+    is put back into each rebuilt folder: rebuilds stay as fast as without search (Pagefind takes about 12 s of CPU
+    at 1,000 records), and search keeps working, with the text of the preview's start until the server restarts."""
+
+    def __init__(self, reuse: bool = False):
+        self.reuse = reuse
+        self.kept: Path | None = None
+
+    def run(self, site: Path) -> str:
+        site = Path(site)
+        if self.kept is not None:
+            shutil.rmtree(site / BUNDLE, ignore_errors=True)
+            shutil.copytree(self.kept, site / BUNDLE)
+            return "search index: the preview's first index, kept (restart the preview to re-index)"
+        index = index_site(site)
+        if self.reuse:
+            keep = Path(tempfile.mkdtemp(prefix="site-builder-search-"))
+            atexit.register(shutil.rmtree, keep, True)
+            self.kept = keep / BUNDLE
+            shutil.copytree(index.folder, self.kept)
+        return index.summary()

@@ -237,12 +237,13 @@ def show_raw_html(root: Path) -> None:
 
 
 def use_repo_theme(root: Path) -> None:
-    """Give the project the repository's theme overrides (header search form, search page, light pages)."""
+    """Give the project the repository's theme overrides (header search form, light pages) and search page."""
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "theme:\n  name: material\n" in text
-    theme = f"theme:\n  name: material\n  custom_dir: {json.dumps(str(REPO / 'templates' / 'overrides'))}\n  static_templates: [search/index.html]\n"
+    theme = f"theme:\n  name: material\n  custom_dir: {json.dumps(str(REPO / 'templates' / 'overrides'))}\n"
     config.write_text(text.replace("theme:\n  name: material\n", theme), encoding="utf-8")
+    shutil.copyfile(REPO / "content" / "search.md", root / "content" / "search.md")
 
 
 def make_hostile_project(root: Path) -> Path:

@@ -1,11 +1,12 @@
-/* The search page (search/): a search box over Pagefind's index (pagefind/, written by `mkdocs build` or
-   `site-builder index`), loaded on this page only. Pagefind fetches only the parts of the index a query needs.
+/* The search page (content/search.md, at search/): a search box over Pagefind's index (pagefind/, written by
+   `mkdocs build` or `site-builder index`), loaded on this page only. Pagefind fetches only the parts of the index a query needs.
    Results are built as DOM nodes from text: a page title, its address and its excerpt never reach innerHTML; the
    excerpt's <mark> highlights are read from an inert parsed document and copied as text. */
 (function () {
   var root = document.getElementById("sb-search");
   if (!root) return;
-  var bundle = root.getAttribute("data-bundle") || "../pagefind/";
+  var here = document.currentScript && document.currentScript.src;  /* SITE/assets/site-builder/search.js */
+  var bundle = new URL("../../pagefind/", here || new URL("assets/site-builder/", document.baseURI)).href;
   var PAGE = 10;
   var form = document.createElement("form");
   form.className = "sb-search";
@@ -91,8 +92,9 @@
       if (!response || mine !== generation) return;  /* a newer query replaced this one */
       found = response.results;
       shown = 0;
-      status.textContent = found.length === 1 ? "1 page found" : found.length + " pages found";
-      return showMore(mine);
+      return showMore(mine).then(function () {  /* the count once the first results are on the page */
+        if (mine === generation) status.textContent = found.length === 1 ? "1 page found" : found.length + " pages found";
+      });
     });
   }
 
@@ -100,9 +102,9 @@
   input.addEventListener("input", function () { if (pagefind) search(); });
   more.addEventListener("click", function () { showMore(generation); });
 
-  import(new URL("pagefind.js", new URL(bundle, document.baseURI)).href).then(function (module) {
+  import(new URL("pagefind.js", bundle).href).then(function (module) {
     pagefind = module;
-    return pagefind.options({baseUrl: new URL(".", new URL(bundle, document.baseURI)).pathname.replace(/pagefind\/$/, "")});
+    return pagefind.options({baseUrl: new URL(bundle).pathname.replace(/pagefind\/$/, "")});
   }).then(function () {
     root.setAttribute("data-ready", "");
     if (input.value) search();
