@@ -90,7 +90,7 @@ def _check(line: dict[str, Any], display: str) -> RecordCheck:
     model = Case if kind == "case" else Study
     validated = model.model_validate(record["data"])
     located = Located(None, {tuple(path): (int(at[0]), int(at[1])) for path, *at in record["positions"]})
-    cited = tuple(_unproblem(row) if len(row) == 6 else Cited(str(row[0]), str(row[1]), (int(row[2]), int(row[3]))) for row in record["cited"])
+    cited = tuple(Cited(str(row[0]), str(row[1]), (int(row[2]), int(row[3]))) if len(row) == 4 else _unproblem(row) for row in record["cited"])
     loaded = CaseFile(validated, display, located, cited) if isinstance(validated, Case) else StudyFile(validated, display, located, cited)
     return RecordCheck(loaded, problems, own)
 

@@ -13,7 +13,7 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cite import CitationSyntaxError, find_citations
 from .explain import with_hint
@@ -28,9 +28,8 @@ ABSENT = tuple(a.value for a in Absence)
 FIGURE_FIELDS = ("image", "consent.covers_internet_publication", "consent.identifiable")
 
 
-@dataclass(frozen=True)
-class Cited:
-    """A citation key named in a record file, with the field and position that name it."""
+class Cited(NamedTuple):
+    """A citation key named in a record file, with the field and position that name it (a tuple: thousands per file)."""
 
     key: str
     field: str
