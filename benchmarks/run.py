@@ -225,7 +225,9 @@ class Harness:
                 row["sizes"][version] = site_size(site, set(corpus["case_ids"])).to_json()
                 if version == "after":
                     row["extra"]["pagefind_wired"] = (site / "pagefind").is_dir()
-            if version == "after":
+            if version == "after" and args.engines_at is not None and n not in args.engines_at:
+                row.setdefault("skipped", []).append(f"generate, plain MkDocs and Zensical: not measured at {n} records (--engines-at)")
+            elif version == "after":
                 self.engines(row, project, base, set(corpus["case_ids"]))
             if site.is_dir() and not args.no_browser:
                 # Pagefind wired in (a search page, no Material index): the site's own search only
@@ -320,6 +322,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--baseline", default=BASELINE, help=f"the commit measured as 'before' in the same run (default {BASELINE})")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--baseline-at", type=int, nargs="*", help="N at which the baseline is measured too (default: every N)")
+    parser.add_argument("--engines-at", type=int, nargs="*", help="N at which the plain tree is generated and built by plain MkDocs and Zensical (default: every N)")
     parser.add_argument("--zensical-at", type=int, nargs="*", help="N at which Zensical builds the plain tree (default: every N)")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements (page weight, search payload, layout)")
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to time save → reload in `mkdocs serve` (0: never)")
