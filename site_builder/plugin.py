@@ -13,7 +13,8 @@ from mkdocs.structure.files import File, Files
 
 from .atomic import AtomicSite
 from .csl import Formatter
-from .nav import expand_indications, nav_titles
+from .mkdocs_preview import Preview
+from .nav import expand_indications, nav_paths, nav_titles
 from .config import SiteBuilderConfig, resolve
 from .headings import HeadingStyle
 from .mkdocs_page import RenderedMkDocsPage
@@ -30,9 +31,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     atomic: AtomicSite | None = None
     serving = False
     dirty = False
+    preview: Preview | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving, self.dirty = command == "serve", dirty  # `mkdocs serve` builds into a throw-away folder
+        # Defining on_startup keeps this instance for every rebuild of `mkdocs serve`, and with it the preview
+        self.preview = Preview() if self.serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -58,7 +62,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.info(f"{display}: a draft, {where} until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
-        site = build_site(project, options)
+        site = build_site(project, options, self.preview.cache if self.preview else None)
         for problem in site.problems:
             log.error(str(problem))
         if site.problems:
@@ -76,6 +80,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
             RenderedMkDocsPage(file, config, page, titles.get(path))
+        if self.preview:
+            kept = self.preview.keep(files, site, nav_paths(config.nav))
+            log.info(f"site-builder: preview: {len(site.pages) - kept} pages rebuilt, {kept} kept as the previous rebuild wrote them")
         return files
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' LiveReloadServer
@@ -84,6 +91,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+    @event_priority(-100)  # the page as every other plugin left it
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # noqa: ANN001 - an MkDocs Page
+        if self.preview:
+            self.preview.built(page.file.src_uri, output)
+        return output
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.atomic = None if self.serving else AtomicSite(config, dirty=self.dirty)

@@ -24,6 +24,7 @@ from .study import Study
 from .opendata import open_data
 from .pages.facts import SiteFacts, site_facts
 from .pages.records import case_view, study_view
+from .preview import CachedPage, RenderCache, fingerprint, templates_stamp
 from .project import Project
 from .render import DEFAULT_TEMPLATES, HAND_WRITTEN, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
@@ -112,14 +113,15 @@ class PageFacts:
 class _Builder:
     """Renders one page after another: citations numbered per page, usage recorded, metadata and citation added."""
 
-    def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry]):
-        self.project, self.options, self.env, self.entries = project, options, env, entries
+    def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry], cache: RenderCache | None = None):
+        self.project, self.options, self.env, self.entries, self.cache = project, options, env, entries, cache
         self.page_citation = PageCitationFormatter(Formatter(options.style), options.meta)
         self.site = Site(usage={key: [] for key in project.references})
         self.history = file_dates(project.paths.root)
         # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
         self.content_env = env.overlay(comment_start_string="{##", comment_end_string="##}")
         self.variables: dict[str, Any] = {}
+        self.shared = ""  # in a preview, a digest of what every cached page is rendered from (see build_site)
         self.links = {
             "evidence_page": options.evidence_page if options.evidence_page in project.pages else "",
             "disclaimer_page": options.disclaimer_page if options.disclaimer_page in project.pages else "",
@@ -142,11 +144,39 @@ class _Builder:
             **context,
         )
 
-    def template(self, path: str, template: str, facts: PageFacts = PageFacts(), **context: Any) -> None:
-        """A generated page: its template rendered to HTML."""
+    def template(self, path: str, template: str, facts: PageFacts = PageFacts(), cache_key: str = "", **context: Any) -> None:
+        """A generated page: its template rendered to HTML (or, in a preview, taken as last rendered when nothing it
+        is rendered from has changed: cache_key)."""
+        if self.reused(path, cache_key):
+            return
         citations, headings = PageCitations(path, self.entries), Headings(self.options.headings)
         html, meta = self.render(template, path, citations, headings, **context)
         self.finish(path, meta, html, citations, facts, headings)
+        self.remember(path, cache_key, citations)
+
+    def reused(self, path: str, cache_key: str) -> bool:
+        """In a preview, take a page as last rendered (with the citations and downloads it adds to the site) when
+        cache_key, everything it is rendered from, is unchanged."""
+        cached = self.cache.page(path, cache_key) if self.cache is not None and cache_key else None
+        if cached is None:
+            return False
+        self.site.pages[path], self.site.titles[path] = cached.page, cached.title
+        for key in cached.cited:
+            self.site.usage[key].append(path)
+        self.site.assets.update(cached.assets)
+        return True
+
+    def remember(self, path: str, cache_key: str, citations: PageCitations) -> None:
+        """Keep a page just rendered for the preview's next rebuild."""
+        if self.cache is not None and cache_key and not citations.unresolved:
+            downloads = tuple((target, self.site.assets[target]) for target in self.downloads(path))
+            self.cache.pages[path] = CachedPage(cache_key, self.site.pages[path], self.site.titles[path], tuple(citations.order), downloads)
+
+    @staticmethod
+    def downloads(path: str) -> list[str]:
+        """Where a page's citation downloads go (cases/x/cite.bib ...)."""
+        folder = page_dir(path)
+        return [f"{folder}/{name}" if folder else name for name, _, _ in DOWNLOADS]
 
     def content(self, rel: str, page: Page) -> None:
         """A hand-written page: its body rendered once as a template over the site's facts, then its citations resolved."""
@@ -179,10 +209,8 @@ class _Builder:
             "jsonld": script_json(jsonld(self.options.meta, info)),
         }
         text, html = self.page_citation(info)
-        folder = page_dir(path)
         downloads = []
-        for name, label, make in DOWNLOADS:
-            target = f"{folder}/{name}" if folder else name
+        for target, (name, label, make) in zip(self.downloads(path), DOWNLOADS):
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
             downloads.append({"label": label, "link": relative_url(path, target, self.options.directory_urls, self.options.link_root), "file": download_name(self.options.meta, path, name)})
         source = self.entries.get(facts.case.source.citation) if facts.case else None  # the record's source, linked
@@ -228,12 +256,14 @@ def _case_tags(project: Project, case: Case | Study) -> list[str]:
     return [indication.title if indication else case.indication, *procedures]
 
 
-def build_site(project: Project, options: SiteOptions | None = None) -> Site:
-    """Render every generated page and resolve citations in every content page."""
+def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None) -> Site:
+    """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
+    between rebuilds: record pages whose inputs are unchanged are taken from it)."""
     options = options or SiteOptions()
-    formatted = Formatter(options.style).format(project.references.values())
-    entries = {key: Entry(formatted[key].text, inert(formatted[key].html), ref.is_preprint) for key, ref in project.references.items()}
-    builder = _Builder(project, options, make_environment(options.templates), entries)
+    entries = _entries(project, options, cache)
+    builder = _Builder(project, options, make_environment(options.templates), entries, cache)
+    # What every record page is rendered from besides its record: a change here renders them all again.
+    shared = builder.shared = fingerprint(options, builder.links, entries, project.indications, templates_stamp((DEFAULT_TEMPLATES, options.templates))) if cache is not None else ""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
     views = [*(case_view(c) for c in cases), *(study_view(s) for s in sorted(project.studies.values(), key=lambda s: s.id))]
     data = site_facts(project, views)
@@ -252,6 +282,7 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
             f"cases/{case.id}.md",
             "tombstone.html.j2" if case.withdrawn else "case.html.j2",
             facts,
+            cache_key=fingerprint(shared, case, facts) if shared else "",
             case=case,
             indication=indication,
             tags=_case_tags(project, case),
@@ -261,10 +292,12 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
 
     for study in sorted(project.studies.values(), key=lambda s: s.id):
         source = project.references.get(study.source.citation)
+        facts = PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display)
         builder.template(
             f"studies/{study.id}.md",
             "tombstone.html.j2" if study.withdrawn else "study.html.j2",
-            PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display),
+            facts,
+            cache_key=fingerprint(shared, study, facts) if shared else "",
             study=study,
             case=study,
             indication=project.indications[study.indication],
@@ -289,12 +322,27 @@ def build_site(project: Project, options: SiteOptions | None = None) -> Site:
     return builder.site
 
 
+def _entries(project: Project, options: SiteOptions, cache: RenderCache | None) -> dict[str, Entry]:
+    """Every reference as pages show it, formatted in the site's style (a preview keeps it while the bibliography is unchanged)."""
+    key = fingerprint(options.style, project.references) if cache is not None else ""
+    if cache is not None and cache.formatted and cache.formatted[0] == key:
+        return cache.formatted[1]
+    formatted = Formatter(options.style).format(project.references.values())
+    entries = {k: Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint) for k, ref in project.references.items()}
+    if cache is not None:
+        cache.formatted = (key, entries)
+    return entries
+
+
 def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
     """The pages that list records: each indication, the indications, the evidence table, the publications."""
     entries = builder.entries
     for item in facts.indications:
         indication = item.indication
         path = f"indications/{indication.id}.md"
+        cache_key = fingerprint(builder.shared, indication, [r.record for r in item.records]) if builder.shared else ""
+        if builder.reused(path, cache_key):
+            continue  # in a preview: none of its records changed
         citations, headings = PageCitations(path, entries), Headings(builder.options.headings)
         # the indication's own text is hand-written Markdown; its citations are numbered first, as they always were
         body = citations.resolve(indication.body)
@@ -309,11 +357,13 @@ def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
         )
         head, slot, tail = html.partition(HAND_WRITTEN)
         builder.finish(path, meta, head, citations, PageFacts(about=indication.title, source=indication.path), headings, body if slot else "", tail)
+        builder.remember(path, cache_key, citations)
     builder.template("indications/index.md", "indications.html.j2", indications=facts.indications)
     builder.template("cases/index.md", "cases.html.j2", indication_by_id=project.indications)
     builder.template("publications/index.md", "publications.html.j2")
     for publication in facts.publications:
-        builder.template(publication.path, "publication.html.j2", publication=publication, indication_by_id=project.indications)
+        cache_key = fingerprint(builder.shared, publication) if builder.shared else ""  # its records, as listed
+        builder.template(publication.path, "publication.html.j2", cache_key=cache_key, publication=publication, indication_by_id=project.indications)
 
 
 def _template_line(exc: Exception) -> int:

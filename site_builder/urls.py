@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 
@@ -18,6 +19,7 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return f"{stem}/"
 
 
+@functools.lru_cache(maxsize=65536)  # the same few targets are linked from every page
 def relative_url(from_page: str, target: str, directory_urls: bool = True, root: str = "") -> str:
     """A link from one docs page to another docs path (with an optional #anchor): relative to the page's URL, or,
     given the site's root path (such as '/'), from that root, which every engine leaves as it is."""

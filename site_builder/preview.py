@@ -1,0 +1,52 @@
+"""What a preview (`mkdocs serve`) keeps between rebuilds: each record page as last rendered, keyed by everything it
+is rendered from, and the formatted bibliography; so that saving one record re-renders its own pages and the pages
+that list it, and takes everything else from here."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def fingerprint(*parts: Any) -> str:
+    """A short digest of values (records and options as their repr, which includes every field)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def templates_stamp(folders: Iterable[Path | None]) -> tuple[tuple[str, int], ...]:
+    """The templates' paths and modification times: a saved template re-renders every page."""
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for folder in folders if folder and folder.is_dir() for p in folder.glob("*.j2")))
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """One rendered record page with what rendering it added to the site."""
+
+    key: str
+    page: Any  # site.RenderedPage
+    title: str
+    cited: tuple[str, ...]  # the keys it cites, in order
+    assets: tuple[tuple[str, bytes], ...]  # its downloads
+
+
+@dataclass
+class RenderCache:
+    """Record pages and the formatted bibliography of the previous renders, within one preview process."""
+
+    pages: dict[str, CachedPage] = field(default_factory=dict)
+    formatted: tuple[str, Any] | None = None  # (key, Formatter output)
+    hits: int = 0
+
+    def page(self, path: str, key: str) -> CachedPage | None:
+        found = self.pages.get(path)
+        if found is not None and found.key == key:
+            self.hits += 1
+            return found
+        return None
