@@ -3,6 +3,7 @@ output (still in the site folder under `--dirty`, else written back from memory)
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ class Preview:
     cache: RenderCache = field(default_factory=RenderCache)
     pages: dict[str, RenderedPage] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)  # each page's HTML as the theme wrote it
+    outputs: dict[str, bytes] = field(default_factory=dict)  # each page's HTML as the theme wrote it, compressed
 
     def keep(self, files: Files, site: Site, navigated: set[str]) -> int:
         """Leave out of this rebuild the pages and assets it would write as they are; return the pages kept.
@@ -31,7 +32,7 @@ class Preview:
             if path in site.pages and path not in navigated and self.pages.get(path) == site.pages[path]:
                 if not dest.is_file() and path in self.outputs:
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_text(self.outputs[path], encoding="utf-8")
+                    dest.write_bytes(zlib.decompress(self.outputs[path]))
                 if dest.is_file():
                     file.inclusion, kept = InclusionLevel.EXCLUDED, kept + 1
             elif path in site.assets and self.assets.get(path) == site.assets[path] and dest.is_file():
@@ -42,6 +43,6 @@ class Preview:
     def built(self, path: str, output: str) -> None:
         """Remember a page's output, to write it back when a later rebuild keeps it."""
         if path in self.pages:
-            self.outputs[path] = output
+            self.outputs[path] = zlib.compress(output.encode("utf-8", errors="xmlcharrefreplace"), 1)  # as MkDocs writes it
 
 

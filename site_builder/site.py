@@ -122,6 +122,7 @@ class _Builder:
         self.content_env = env.overlay(comment_start_string="{##", comment_end_string="##}")
         self.variables: dict[str, Any] = {}
         self.shared = ""  # in a preview, a digest of what every cached page is rendered from (see build_site)
+        self.digests: dict[int, str] = {}  # in a preview, each record's digest, by the record object's id
         self.links = {
             "evidence_page": options.evidence_page if options.evidence_page in project.pages else "",
             "disclaimer_page": options.disclaimer_page if options.disclaimer_page in project.pages else "",
@@ -263,10 +264,14 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
     entries = _entries(project, options, cache)
     builder = _Builder(project, options, make_environment(options.templates), entries, cache)
     # What every record page is rendered from besides its record: a change here renders them all again.
-    shared = builder.shared = fingerprint(options, builder.links, entries, project.indications, templates_stamp((DEFAULT_TEMPLATES, options.templates))) if cache is not None else ""
+    shared = builder.shared = fingerprint(
+        options, builder.links, entries, project.references, project.indications, builder.history, templates_stamp((DEFAULT_TEMPLATES, options.templates))
+    ) if cache is not None else ""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
     views = [*(case_view(c) for c in cases), *(study_view(s) for s in sorted(project.studies.values(), key=lambda s: s.id))]
     data = site_facts(project, views)
+    if shared:  # each record's digest, once: record, indication and publication pages are keyed by them
+        builder.digests = {id(v.record): fingerprint(v.record) for v in views}
     builder.variables = data.variables()
 
     for rel, page in sorted(project.pages.items()):
@@ -282,7 +287,7 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
             f"cases/{case.id}.md",
             "tombstone.html.j2" if case.withdrawn else "case.html.j2",
             facts,
-            cache_key=fingerprint(shared, case, facts) if shared else "",
+            cache_key=fingerprint(shared, builder.digests[id(case)], facts.about, facts.source) if shared else "",
             case=case,
             indication=indication,
             tags=_case_tags(project, case),
@@ -297,7 +302,7 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
             f"studies/{study.id}.md",
             "tombstone.html.j2" if study.withdrawn else "study.html.j2",
             facts,
-            cache_key=fingerprint(shared, study, facts) if shared else "",
+            cache_key=fingerprint(shared, builder.digests[id(study)], facts.about, facts.source) if shared else "",
             study=study,
             case=study,
             indication=project.indications[study.indication],
@@ -340,7 +345,7 @@ def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
     for item in facts.indications:
         indication = item.indication
         path = f"indications/{indication.id}.md"
-        cache_key = fingerprint(builder.shared, indication, [r.record for r in item.records]) if builder.shared else ""
+        cache_key = fingerprint(builder.shared, indication.id, [builder.digests[id(r.record)] for r in item.records]) if builder.shared else ""
         if builder.reused(path, cache_key):
             continue  # in a preview: none of its records changed
         citations, headings = PageCitations(path, entries), Headings(builder.options.headings)
@@ -362,7 +367,10 @@ def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
     builder.template("cases/index.md", "cases.html.j2", indication_by_id=project.indications)
     builder.template("publications/index.md", "publications.html.j2")
     for publication in facts.publications:
-        cache_key = fingerprint(builder.shared, publication) if builder.shared else ""  # its records, as listed
+        cache_key = ""
+        if builder.shared:  # in a preview: the publication and its records, as listed
+            records = [(builder.digests[id(r.record)], r.withdrawn) for r in publication.records]
+            cache_key = fingerprint(builder.shared, publication.reference, publication.slug, publication.short, records)
         builder.template(publication.path, "publication.html.j2", cache_key=cache_key, publication=publication, indication_by_id=project.indications)
 
 
