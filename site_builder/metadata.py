@@ -68,6 +68,14 @@ class PageInfo:
     published: str = ""  # first publication of the page's record (YYYY-MM-DD), from the data, never the build date
     modified: str = ""  # its last substantive change (YYYY-MM-DD)
 
+    def __post_init__(self) -> None:
+        """No control or bidi character in what reference managers and search engines read (the page's citation
+        drops them too)."""
+        from .markup import strip_controls
+
+        object.__setattr__(self, "description", strip_controls(self.description))
+        object.__setattr__(self, "keywords", tuple(strip_controls(k) for k in self.keywords))
+
 
 def page_dir(path: str) -> str:
     """The folder a page is served from with directory URLs: cases/x.md -> cases/x, cases/index.md -> cases."""

@@ -242,7 +242,9 @@ def use_repo_theme(root: Path) -> None:
     text = config.read_text(encoding="utf-8")
     assert "theme:\n  name: material\n" in text
     theme = f"theme:\n  name: material\n  custom_dir: {json.dumps(str(REPO / 'templates' / 'overrides'))}\n"
-    config.write_text(text.replace("theme:\n  name: material\n", theme), encoding="utf-8")
+    assert "extra_javascript" not in text
+    text = text.replace("theme:\n  name: material\n", theme) + "extra_javascript:\n  - assets/site-builder/site-builder.js\n"
+    config.write_text(text, encoding="utf-8")
     shutil.copyfile(REPO / "content" / "search.md", root / "content" / "search.md")
 
 

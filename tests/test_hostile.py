@@ -119,9 +119,10 @@ def _findings(regions, name: str, inside_article: bool = True) -> list[str]:  # 
     return [f for page, tree in regions[name] for f in live_markup(tree, page, inside_article)]
 
 
-@pytest.fixture(scope="module")
-def regions(hostile_site: Path) -> dict[str, list[tuple[str, object]]]:
-    return _regions(hostile_site)
+@pytest.fixture(scope="module", params=["material", "repository"])
+def regions(request) -> dict[str, list[tuple[str, object]]]:  # noqa: ANN001
+    """The hostile site with Material's theme as it is, and with the repository's overrides (its page metadata)."""
+    return _regions(request.getfixturevalue("hostile_site" if request.param == "material" else "hostile_themed_site"))
 
 
 def test_the_corpus_reaches_every_free_text_field_of_a_case() -> None:

@@ -1,5 +1,5 @@
 /* The search page (content/search.md, at search/): a search box over Pagefind's index (pagefind/, written by
-   `mkdocs build` or `site-builder index`), loaded on this page only. Pagefind fetches only the parts of the index a query needs.
+   `mkdocs build` or `site-builder index`), loaded by site-builder.js on this page only. Pagefind fetches only the parts of the index a query needs.
    Results are built as DOM nodes from text: a page title, its address and its excerpt never reach innerHTML; the
    excerpt's <mark> highlights are read from an inert parsed document and copied as text. */
 (function () {

@@ -251,3 +251,12 @@
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
   window.addEventListener("scroll", hide, {passive: true});
 })();
+
+/* The search page (content/search.md, at search/): its script, and through it Pagefind, load on that page only. */
+(function () {
+  var here = document.currentScript && document.currentScript.src;
+  if (!document.getElementById("sb-search")) return;
+  var script = document.createElement("script");
+  script.src = new URL("search.js", here || document.baseURI).href;
+  document.head.appendChild(script);
+})();
