@@ -232,3 +232,29 @@ def test_a_content_template_error_names_the_file_and_line(sample, body: str, lin
     assert (problem.path, problem.line, problem.field) == ("content/broken.md", 3 + line, "template")
     assert words_ in problem.message
     assert "broken.md" not in site.pages
+
+
+def test_with_many_publications_the_home_page_links_to_their_list_instead_of_citing_each(tmp_path: Path) -> None:
+    """At scale a marker per publication would bury the home page's first paragraph (and its page weight)."""
+    root = _copy_project(tmp_path / "project")
+    project = _load(root)
+    template = next(c for c in sorted(project.cases.values(), key=lambda c: c.id) if c.withdrawn is None)
+    text = (root / "cases" / f"{template.id}.yaml").read_text(encoding="utf-8")
+    missing = 13 - len(_publication_keys(project))
+    with (root / "references.bib").open("a", encoding="utf-8") as handle:
+        for i in range(max(missing, 0)):
+            key = f"roe{2031 + i}many"
+            handle.write(f"\n@article{{{key},\n  author = {{Roe, Jane}},\n  title = {{Synthetic publication {i}}},\n"
+                         f"  journal = {{Journal of Test Fixtures}},\n  year = {{{2031 + i}}},\n}}\n")
+            case = yaml.safe_load(re.sub(rf"@{re.escape(template.source.citation)}\b", f"@{key}", text))
+            case.update(id=f"roe{2031 + i}-many-case", title=f"Synthetic case {i}")
+            case["source"]["citation"] = key
+            case["source"].pop("reports", None)
+            _write(root / "cases" / f"roe{2031 + i}-many-case.yaml", case)
+    grown_project = _load(root)
+    keys = _publication_keys(grown_project)
+    assert len(keys) > 12
+    home = " ".join(_build(grown_project).pages["index.md"].document().split())  # a content page: Markdown, still to convert
+    assert not [key for key in keys if f'id="cite-{key}"' in home], "no marker per publication"
+    assert f"from {words(len(keys))} publications" in home
+    assert "[publications page](publications/index.md)" in home, "the list of publications is linked instead"
