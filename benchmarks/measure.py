@@ -152,6 +152,8 @@ def site_size(site: Path, case_ids: set[str]) -> SiteSize:
         data = index.read_bytes()
         size.search_index = len(data)
         size.search_index_gz = len(gzip.compress(data, compresslevel=6))
+    elif (site / "pagefind").is_dir():  # Pagefind's folder on disk; a reader fetches only the parts a query needs
+        size.search_index = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     return size
 
 

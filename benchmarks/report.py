@@ -285,7 +285,7 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
     out.append("")
     out.append("## Site size")
     out.append("")
-    out.append("| records | version | site | HTML pages | case page HTML (mean) | all-cases page | search_index.json |")
+    out.append("| records | version | site | HTML pages | case page HTML (mean) | all-cases page | search index on disk (Material's search_index.json, or the pagefind/ folder) |")
     out.append("|---:|---|---:|---:|---:|---:|---:|")
     for run in _sized(results):
         for version in ("before", "after", "mkdocs-plain", "zensical"):
