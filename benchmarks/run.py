@@ -252,6 +252,8 @@ class Harness:
         plain = base / "site-mkdocs-plain"
         if self.stage(row, "after", "mkdocs-plain", self.py("-m", "mkdocs", "build", "-q", "-f", str(gen / "mkdocs.yml"), "-d", str(plain))):
             row["sizes"]["mkdocs-plain"] = site_size(plain, case_ids).to_json()
+            # our build ends by indexing the site for search; the plain build gets the same index from the public command
+            self.stage(row, "after", "plain-index", self.cli("index", str(plain)))
         shutil.rmtree(plain, ignore_errors=True)
         zensical = shutil.which("zensical")
         if zensical and self.args.zensical_at is not None and row["n"] not in self.args.zensical_at:
