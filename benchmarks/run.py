@@ -182,7 +182,7 @@ class Harness:
             site = self.work / "repo" / f"site-{version}"
             if self.stage(row, version, "build", self.py("-m", "mkdocs", "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(site))):
                 pages = {"case": f"cases/{REAL_CASE}/", "indication": f"indications/{REAL_INDICATION}/", "cases": "cases/", "home": ""}
-                self.browser(row, version, site, pages, layout=list(pages))
+                self.browser(row, version, site, pages, engines=search_engines(site), layout=list(pages))
         self.save()
 
     def browser(self, row: dict[str, Any], version: str, site: Path, pages: dict[str, str], *, engines: tuple[str, ...] = ("material",),
@@ -230,9 +230,7 @@ class Harness:
             elif version == "after":
                 self.engines(row, project, base, set(corpus["case_ids"]))
             if site.is_dir() and not args.no_browser:
-                # Pagefind wired in (a search page, no Material index): the site's own search only
-                wired = (site / "search" / "index.html").is_file() and not (site / "search" / "search_index.json").is_file()
-                engines = ("pagefind",) if wired and (site / "pagefind").is_dir() else ("material", "pagefind") if (site / "pagefind").is_dir() else ("material",)
+                engines = search_engines(site)
                 queries = quality_queries(project, corpus) if version == "after" and n in args.quality_at else None
                 self.browser(row, version, site, {"case": f"cases/{REAL_CASE}/"}, engines=engines, queries=queries)
             if n == args.serve_at and not args.smoke:
@@ -282,6 +280,15 @@ class Harness:
         row["extra"][f"{version}/serve"] = result.to_json()
         self.say(f"{row['label']}: {version}/serve {result.to_json()}")
         self.save()
+
+
+def search_engines(site: Path) -> tuple[str, ...]:
+    """The searches a built site offers: Pagefind alone when wired in (a search page, no Material index), Material's
+    index (and Pagefind's, when an evaluation indexed the site) otherwise."""
+    wired = (site / "search" / "index.html").is_file() and not (site / "search" / "search_index.json").is_file()
+    if (site / "pagefind").is_dir():
+        return ("pagefind",) if wired else ("material", "pagefind")
+    return ("material",)
 
 
 def zensical_status() -> dict[str, Any]:
