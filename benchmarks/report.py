@@ -311,7 +311,7 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
         for version in ("before", "after"):
             browser = _browser(run, version)
             for engine, s in browser.get("search", {}).items():
-                build = _cell(run, "after/pagefind") if engine == "pagefind" else "part of the build"
+                build = _cell(run, "after/pagefind") if engine == "pagefind" and _stage(run, "after/pagefind") else "part of the build"
                 q = browser.get("quality", {}).get(engine)
                 quality = f"{q['hits']} / {q['queries']}" if q and q.get("method") == 3 else ("not valid (see the analysis)" if q else "–")
                 name = f"{engine} ({'baseline' if version == 'before' else 'ours'})"
