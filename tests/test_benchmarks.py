@@ -13,10 +13,11 @@ def test_harness_smoke_run_measures_every_stage_at_100_records(tmp_path: Path) -
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     (run,) = results["runs"]
     assert run["n"] == 100 and run["corpus"]["after"]["cases"] == 100
-    for stage in ("after/validate", "after/build", "after/generate", "after/mkdocs-plain"):
+    for stage in ("after/validate", "after/validate-again", "after/build", "after/generate", "after/mkdocs-plain", "after/plain-index"):
         assert run["stages"][stage]["returncode"] == 0
         assert run["stages"][stage]["peak_mb"] > 0
     # the plugin build and the plain build of the generated tree write the same pages
     assert run["sizes"]["after"]["html_pages"] == run["sizes"]["mkdocs-plain"]["html_pages"] > 100
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
-    assert "plugin build / plain MkDocs build of the same generated pages, 100 records" in report
+    assert "/ plain MkDocs build (no search) of the same generated pages, 100 records" in report
+    assert "the plain build followed by `site-builder index` (both sites then searchable), 100 records" in report
