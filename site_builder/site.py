@@ -257,6 +257,25 @@ def _case_tags(project: Project, case: Case | Study) -> list[str]:
     return [indication.title if indication else case.indication, *procedures]
 
 
+def _record_page(builder: _Builder, project: Project, entries: dict, record: Case | Study, folder: str, template: str,
+                 facts: PageFacts, **extra: object) -> None:
+    """A case's or a study's page (its tombstone once withdrawn), keyed in a preview by the record's digest."""
+    source = project.references.get(record.source.citation)
+    shared = builder.shared
+    builder.template(
+        f"{folder}/{record.id}.md",
+        "tombstone.html.j2" if record.withdrawn else template,
+        facts,
+        cache_key=fingerprint(shared, builder.digests[id(record)], facts.about, facts.source) if shared else "",
+        case=record,
+        indication=project.indications[record.indication],
+        tags=_case_tags(project, record),
+        source_entry=entries.get(source.key) if source else None,
+        source_ref=source,
+        **extra,
+    )
+
+
 def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
     between rebuilds: record pages whose inputs are unchanged are taken from it)."""
@@ -280,36 +299,11 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
         builder.content(rel, page)
 
     for case in cases:
-        indication = project.indications[case.indication]
-        facts = PageFacts(about=indication.title, case=case, source=project.case_files[case.id].display)
-        source = project.references.get(case.source.citation)
-        builder.template(
-            f"cases/{case.id}.md",
-            "tombstone.html.j2" if case.withdrawn else "case.html.j2",
-            facts,
-            cache_key=fingerprint(shared, builder.digests[id(case)], facts.about, facts.source) if shared else "",
-            case=case,
-            indication=indication,
-            tags=_case_tags(project, case),
-            source_entry=entries.get(source.key) if source else None,
-            source_ref=source,
-        )
-
+        facts = PageFacts(about=project.indications[case.indication].title, case=case, source=project.case_files[case.id].display)
+        _record_page(builder, project, entries, case, "cases", "case.html.j2", facts)
     for study in sorted(project.studies.values(), key=lambda s: s.id):
-        source = project.references.get(study.source.citation)
         facts = PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display)
-        builder.template(
-            f"studies/{study.id}.md",
-            "tombstone.html.j2" if study.withdrawn else "study.html.j2",
-            facts,
-            cache_key=fingerprint(shared, builder.digests[id(study)], facts.about, facts.source) if shared else "",
-            study=study,
-            case=study,
-            indication=project.indications[study.indication],
-            tags=_case_tags(project, study),
-            source_entry=entries.get(source.key) if source else None,
-            source_ref=source,
-        )
+        _record_page(builder, project, entries, study, "studies", "study.html.j2", facts, study=study)
 
     _list_pages(builder, project, data)
     builder.template(
