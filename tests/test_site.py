@@ -52,6 +52,56 @@ def test_navigation_lists_indications_not_cases(built: Path) -> None:
     assert not [href for href in nav for case_id in CASE_IDS if f"cases/{case_id}/" in href]
 
 
+def _primary_nav(site: Path, page: Path) -> tuple[list[Path], list[Path]]:
+    """The files the page's primary navigation links to, and those of its links marked active (the page itself)."""
+    nav = parse(page).xpath("//nav[contains(@class,'md-nav--primary')]")[0]
+
+    def target(href: str) -> Path:
+        path = (page.parent / href.split("#")[0]).resolve()
+        return path / "index.html" if path.is_dir() else path
+
+    links = [target(a.get("href")) for a in nav.xpath(".//a[@href]") if not a.get("href").startswith("#")]  # not its toc
+    active = [target(a.get("href")) for a in nav.xpath(".//a[contains(@class,'md-nav__link--active')][@href]")]
+    return links, active
+
+
+def _navigation_everywhere(site: Path) -> int:
+    """Check that every page's navigation links, from where the page is, to the same pages as the home page's, and
+    marks a page active only on that page; the number of pages the nav does not list."""
+    home_links, _ = _primary_nav(site, site / "index.html")
+    assert home_links
+    listed = set(home_links)
+    not_listed = 0
+    for page in html_pages(site):
+        if page.name != "index.html" or page.parent.name == "search":
+            continue
+        links, active = _primary_nav(site, page)
+        assert links == home_links, page
+        assert active == ([page.resolve()] if page.resolve() in listed else []), page
+        not_listed += page.resolve() not in listed
+    return not_listed
+
+
+def test_every_page_has_the_same_navigation_linked_from_where_it_is(built: Path) -> None:
+    """The navigation is rendered once for the pages the nav does not list and shared (mkdocs_page.py)."""
+    assert _navigation_everywhere(built) >= len(CASE_IDS), "case pages are not in the nav"
+
+
+def test_shared_navigation_is_linked_from_each_depth(tmp_path: Path) -> None:
+    """Pages the nav does not list at different depths (references/ and cases/<id>/) each get links from where they are."""
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "roots" / "minimal", root)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - References: references.md\n" in text
+    config.write_text(text.replace("  - References: references.md\n", ""), encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(config, site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "references" / "index.html").is_file()
+    assert _navigation_everywhere(site) >= 2
+
+
 def test_citations_are_numbered_by_first_appearance_and_link_to_the_page_list(built: Path) -> None:
     for page in [built / "cases" / c / "index.html" for c in CASE_IDS] + [built / "background" / "index.html"]:
         tree = article(page)
