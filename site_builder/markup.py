@@ -48,8 +48,15 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+# What needs no change (no special or control character, no line break): escape_text runs on every value a
+# template prints, most of them plain words.
+_PLAIN = re.compile("[^" + _SPECIAL.pattern[1:-1] + _CONTROL.pattern[1:-1] + "\r\n]*")
+
+
 def _entities(text: str) -> str:
     """Text with every Markdown- or HTML-significant character as a character reference, on one line."""
+    if _PLAIN.fullmatch(text):
+        return text
     return _NEWLINE.sub(" ", _SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text))
 
 
@@ -57,7 +64,8 @@ def escape_text(value: object) -> Markup:
     """Escape a plain string so that neither Markdown nor HTML interprets any of it."""
     if isinstance(value, Markup):
         return value
-    return Markup(_entities(strip_controls(str(value))))
+    text = str(value)
+    return Markup(text if _PLAIN.fullmatch(text) else _entities(strip_controls(text)))
 
 
 class _Inert(HTMLParser):
