@@ -131,6 +131,17 @@ def test_order_does_not_matter(ama, real):
     assert forward == backward
 
 
+@pytest.mark.parametrize("style", ["american-medical-association", "apa"])
+def test_an_entry_formats_alike_after_others(style, real, fixtures):
+    """A Formatter keeps the answers to its style's lookups (citeproc_fixes._xpath_search): an entry formatted after
+    every other one reads as it does from a Formatter that formats nothing else."""
+    refs = [*real.values(), *fixtures.values()]
+    shared = Formatter(style)
+    after = {ref.key: shared.format_item(to_csl_json(ref)) for ref in [*refs[1:], *refs]}  # each once before, then again
+    for ref in refs[:40] + refs[-10:]:
+        assert Formatter(style).format_item(to_csl_json(ref)) == after[ref.key], ref.key
+
+
 def test_hostile_title_is_escaped(ama):
     ref = one(
         "@article{x, author = {Doe, J.}, title = {<script>alert(1)</script> \\& <b onclick=\"x\">bold</b>}, "
