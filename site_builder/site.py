@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -276,9 +278,29 @@ def _record_page(builder: _Builder, project: Project, entries: dict, record: Cas
     )
 
 
+@contextlib.contextmanager
+def _collector_skips_what_is_loaded():
+    """While pages are rendered, Python's cycle collector leaves alone the objects that exist when rendering starts
+    (the loaded project, the engine's state): they outlive the rendering, and walking them again at every full
+    collection grew with the project (gc.freeze; undone afterwards, unless someone else froze objects first)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
     between rebuilds: record pages whose inputs are unchanged are taken from it)."""
+    with _collector_skips_what_is_loaded():
+        return _build_site(project, options, cache)
+
+
+def _build_site(project: Project, options: SiteOptions | None, cache: RenderCache | None) -> Site:
     options = options or SiteOptions()
     entries = _entries(project, options, cache)
     builder = _Builder(project, options, make_environment(options.templates), entries, cache)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 import shutil
@@ -13,6 +14,7 @@ import yaml
 from lxml import etree
 
 from conftest import PROJECT, loaded_project, run_cli, show_raw_html
+from site_builder.site import build_site
 from sitecheck import article, broken_links, html_pages, mkdocs_build, parse, search_records
 
 # Expectations come from the content as loaded (tests/conftest.py), never from counts of today's corpus.
@@ -100,6 +102,19 @@ def test_shared_navigation_is_linked_from_each_depth(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (site / "references" / "index.html").is_file()
     assert _navigation_everywhere(site) >= 2
+
+
+def test_rendering_leaves_the_cycle_collector_as_it_found_it() -> None:
+    """build_site has the collector skip what was loaded before it (gc.freeze) only while it renders."""
+    assert gc.get_freeze_count() == 0
+    site = build_site(PROJECT_DATA)
+    assert site.pages and gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is left as it was
+    try:
+        build_site(PROJECT_DATA)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_citations_are_numbered_by_first_appearance_and_link_to_the_page_list(built: Path) -> None:
