@@ -279,24 +279,27 @@ def _record_page(builder: _Builder, project: Project, entries: dict, record: Cas
 
 
 @contextlib.contextmanager
-def _collector_skips_what_is_loaded():
-    """While pages are rendered, Python's cycle collector leaves alone the objects that exist when rendering starts
-    (the loaded project, the engine's state): they outlive the rendering, and walking them again at every full
-    collection grew with the project (gc.freeze; undone afterwards, unless someone else froze objects first)."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
+def _fewer_collections():
+    """While pages are rendered, Python's cycle collector runs less often (after 20,000 new objects, not 700) and
+    leaves alone the objects that exist when rendering starts (the loaded project, the engine's state; gc.freeze
+    unless someone else froze objects first): walking them again at every full collection grew with the project
+    (at 1,000 cases, collections took 1.3 s of rendering's 7 s, and 0.3 s this way). Both are undone afterwards."""
+    thresholds, freeze = gc.get_threshold(), not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
     try:
         yield
     finally:
-        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+        if freeze:
+            gc.unfreeze()
 
 
 def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
     between rebuilds: record pages whose inputs are unchanged are taken from it)."""
-    with _collector_skips_what_is_loaded():
+    with _fewer_collections():
         return _build_site(project, options, cache)
 
 
