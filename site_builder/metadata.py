@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import bibtexparser
 import rispy
 from bibtexparser import model as bibmodel
+from bibtexparser.middlewares import default_unparse_stack
 
 from .csl import Formatter, to_csl_json
 from .model import Reference
@@ -292,7 +293,8 @@ def page_bibtex(meta: SiteMeta, page: PageInfo) -> str:
         "language": meta.language,
     }
     entry = bibmodel.Entry("misc", _slug(page.path), [bibmodel.Field(k, v if k == "url" else _bibtex_text(v)) for k, v in fields.items() if v])
-    return bibtexparser.write_string(bibtexparser.Library([entry]))
+    # bibtexparser's default stack, changing the library built here in place instead of a deep copy of it
+    return bibtexparser.write_string(bibtexparser.Library([entry]), unparse_stack=default_unparse_stack(allow_inplace_modification=True))
 
 
 def _bibtex_text(value: str) -> str:
