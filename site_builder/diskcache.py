@@ -12,7 +12,6 @@ corrupt file can cost time but never run code. SITE_BUILDER_CACHE=off turns it o
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -29,6 +28,8 @@ from .records import Cited, RecordCheck
 from .study import Study
 from .yamlsource import LOADER, Located
 
+KEY_START = '{"key": '
+KEY_AT = len(KEY_START)
 KEEP_PROJECTS = 16  # cache files kept; the least recently used beyond these are deleted
 
 
@@ -66,7 +67,7 @@ def _unproblem(row: list[Any]) -> Problem:
 
 def entry(key: tuple[str, ...], check: RecordCheck, data: Any) -> str | None:
     """The JSON line for a checked file (data: the record's data as loaded), or None when it cannot be kept exactly."""
-    record: dict[str, Any] | None = None
+    record = "null"
     if check.loaded is not None:
         try:
             text = json.dumps(data, ensure_ascii=False, allow_nan=False)
@@ -76,8 +77,20 @@ def entry(key: tuple[str, ...], check: RecordCheck, data: Any) -> str | None:
             return None
         located = check.loaded.located
         cited = [_problem(c) if isinstance(c, Problem) else [c.key, c.field, *c.position] for c in check.loaded.cited]
-        record = {"data": json.loads(text), "positions": [[list(path), *at] for path, at in located.values.items()], "cited": cited}
-    return json.dumps({"key": list(key), "problems": [_problem(p) for p in check.problems], "own": [_problem(p) for p in check.own], "record": record}, ensure_ascii=False)
+        rest = json.dumps({"positions": [[list(path), *at] for path, at in located.values.items()], "cited": cited}, ensure_ascii=False)
+        record = '{"data": ' + text + ", " + rest[1:]  # the data as dumped above, not dumped again
+    return json.dumps({"key": list(key), "problems": [_problem(p) for p in check.problems], "own": [_problem(p) for p in check.own]}, ensure_ascii=False)[:-1] + ', "record": ' + record + "}"
+
+
+def read_entry(key: tuple[str, ...], raw: str) -> RecordCheck | None:
+    """The check of a file from its JSON line, or None when the line does not read back as an entry for key."""
+    try:
+        line = json.loads(raw)
+        if tuple(line["key"]) != key:
+            return None
+        return _check(line, key[1])
+    except (ValueError, KeyError, TypeError, IndexError, pydantic.ValidationError):
+        return None
 
 
 def _check(line: dict[str, Any], display: str) -> RecordCheck:
@@ -95,6 +108,12 @@ def _check(line: dict[str, Any], display: str) -> RecordCheck:
     return RecordCheck(loaded, problems, own)
 
 
+def _reference_row(r: Reference) -> dict[str, Any]:
+    """A reference as a JSON object (what dataclasses.asdict gives, without its deep copies)."""
+    names = {role: [[n.family, n.given, n.von, n.suffix, n.literal] for n in getattr(r, role)] for role in ("authors", "editors")}
+    return {"key": r.key, "entry_type": r.entry_type, "fields": dict(r.fields), **names, "path": r.path, "line": r.line, "raw": dict(r.raw)}
+
+
 class DiskCache:
     """One project's cache file: read once, rewritten with the entries a load used."""
 
@@ -106,8 +125,10 @@ class DiskCache:
         try:
             with self.file.open(encoding="utf-8") as handle:
                 if json.loads(handle.readline()).get("version") == self.version:
+                    decode = json.JSONDecoder().raw_decode
                     for raw in handle:
-                        key = tuple(json.loads(raw)["key"])
+                        # Only the key is read here (every line starts '{"key": [...]'); get() reads the entries used.
+                        key = tuple(decode(raw, KEY_AT)[0]) if raw.startswith(KEY_START) else tuple(json.loads(raw)["key"])
                         self.lines[key] = raw.rstrip("\n")
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.lines = {}
@@ -115,15 +136,7 @@ class DiskCache:
     def get(self, key: tuple[str, ...]) -> RecordCheck | None:
         """The cached check of a file, or None (also when the entry cannot be read: the file is checked again)."""
         raw = self.lines.get(key)
-        if raw is None:
-            return None
-        try:
-            line = json.loads(raw)
-            if tuple(line["key"]) != key:
-                return None
-            return _check(line, key[1])
-        except (ValueError, KeyError, TypeError, IndexError, pydantic.ValidationError):
-            return None
+        return None if raw is None else read_entry(key, raw)
 
     def bibliography(self, key: tuple[str, str]) -> tuple[dict[str, Reference], list[Problem]] | None:
         """The cached references and problems of a bibliography (by its name as shown and its content), or None."""
@@ -146,7 +159,7 @@ class DiskCache:
         """Keep a bibliography's references and problems for the next run."""
         full = ("bibliography", *key)
         if full not in self.kept:
-            rows = [{**dataclasses.asdict(r), "authors": [dataclasses.astuple(n) for n in r.authors], "editors": [dataclasses.astuple(n) for n in r.editors]} for r in references.values()]
+            rows = [_reference_row(r) for r in references.values()]
             self.kept[full] = json.dumps({"key": list(full), "references": rows, "problems": [_problem(p) for p in problems]}, ensure_ascii=False)
 
     def save(self, lines: dict[tuple[str, ...], str]) -> None:

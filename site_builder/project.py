@@ -23,6 +23,8 @@ from .records import CACHE, RecordCheck, check_record_data, record_key
 from .study import Study
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .diskcache import DiskCache
 
 
@@ -48,6 +50,35 @@ class ProjectPaths:
             return path.resolve().relative_to(self.resolved_root).as_posix()
         except ValueError:
             return str(path)
+
+    def displays(self, folder: Path, paths: list[Path]) -> list[str]:
+        """display() of each of paths, files found under folder: resolving the folder once and checking each file and
+        folder below it for a symbolic link, instead of resolving every path (thousands of files)."""
+        try:
+            prefix = folder.resolve().relative_to(self.resolved_root).as_posix()
+        except (OSError, ValueError):
+            return [self.display(path) for path in paths]
+        prefix = "" if prefix == "." else prefix + "/"
+        links: dict[Path, bool] = {}
+
+        def linked(path: Path) -> bool:  # path or a folder between it and folder is a symbolic link
+            if path == folder:
+                return False
+            if path not in links:
+                links[path] = path.is_symlink() or linked(path.parent)
+            return links[path]
+
+        shown = []
+        for path in paths:
+            try:
+                rel = path.relative_to(folder)
+            except ValueError:
+                rel = None
+            if rel is None or ".." in rel.parts or linked(path):
+                shown.append(self.display(path))
+            else:
+                shown.append(prefix + rel.as_posix())
+        return shown
 
 
 @dataclass
@@ -204,8 +235,9 @@ def _load_content(project: Project) -> None:
 
 
 Checks = dict[tuple[str, ...], RecordCheck]
-Job = tuple[tuple[str, ...], Path, str, str, str, bytes, bool]  # key, the arguments of check_record, and whether to keep a disk entry
+Job = tuple[tuple[str, ...], Path, str, str, str, bytes]  # key and the arguments of check_record
 POOL_MIN = 400  # files to check before a pool of worker processes pays for its start (about 0.5 s)
+CHUNK = 32  # files a worker checks per task: few enough that the main process can take the last tasks over
 
 
 def jobs_setting() -> int:
@@ -214,19 +246,23 @@ def jobs_setting() -> int:
     return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
 
 
-def _check_job(job: Job) -> tuple[RecordCheck, str | None]:
-    key, path, display, kind, setting, raw, keep = job
-    check, data = check_record_data(path, display, kind, setting, raw)
-    if not keep:
-        return check, None
+def _check_chunk(jobs: list[Job]) -> list[tuple[str | None, RecordCheck | None]]:
+    """A worker's task: each file checked, sent back as its disk-cache entry (a string, quick to pass between
+    processes, read back as diskcache reads it) or, when the entry cannot hold it exactly, as the check itself."""
     from .diskcache import entry  # noqa: PLC0415
 
-    return check, entry(key, check, data)
+    out: list[tuple[str | None, RecordCheck | None]] = []
+    for key, path, display, kind, setting, raw in jobs:
+        check, data = check_record_data(path, display, kind, setting, raw)
+        line = entry(key, check, data)
+        out.append((line, None) if line is not None else (None, check))
+    return out
 
 
 class _RecordChecks:
     """Every case and study file of a project checked on its own: from the cache when its content was checked before,
-    else in worker processes started at once (while the bibliography and content pages load), or here."""
+    else here and in worker processes started at once (they check while the bibliography and content pages load;
+    the main process then takes over the tasks no worker has started)."""
 
     KINDS = {"case": "cases", "study": "studies"}
 
@@ -242,8 +278,7 @@ class _RecordChecks:
             paths = case_paths(folder) if folder.is_dir() else []
             self.paths[kind] = paths = [p for p in paths if project.checks(p)] if project.only is not None else paths
             self.found[kind] = found = []
-            for path in paths:
-                display = project.paths.display(path)
+            for path, display in zip(paths, project.paths.displays(folder, paths)):
                 try:
                     raw = path.read_bytes()
                 except OSError as exc:
@@ -257,22 +292,25 @@ class _RecordChecks:
                 elif disk is not None and (check := disk.get(key)) is not None:
                     self.used[key] = check
                 else:
-                    jobs[key] = (key, path, display, kind, project.paths.raw_html, raw, disk is not None)
+                    jobs[key] = (key, path, display, kind, project.paths.raw_html, raw)
                 if disk is not None and key in disk.lines:
                     self.lines[key] = disk.lines[key]
                 found.append(key)
-        self.jobs = jobs
+        self.jobs = list(jobs.values())
         self.pool = None
-        self.pending: Iterator[tuple[RecordCheck, str | None]] = iter(())
-        workers = min(jobs_setting(), len(jobs) // (POOL_MIN // 2) or 1)
-        if len(jobs) >= POOL_MIN and workers >= 2:
+        self.tasks: list[tuple[list[Job], Future[list[tuple[str | None, RecordCheck | None]]]]] = []
+        workers = min(jobs_setting() - 1, len(jobs) // (POOL_MIN // 2))  # the main process checks files too
+        if len(jobs) >= POOL_MIN and workers >= 1:
             import multiprocessing  # noqa: PLC0415 - only large projects pay for these imports
             from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
             # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
             context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)  # short-lived: see _no_cycle_collection
-            self.pending = self.pool.map(_check_job, jobs.values(), chunksize=16)
+            size = max(1, min(CHUNK, len(self.jobs) // (8 * (workers + 1))))
+            chunks = [self.jobs[i : i + size] for i in range(0, len(self.jobs), size)]
+            self.tasks = [(chunk, self.pool.submit(_check_chunk, chunk)) for chunk in chunks]
+            self.jobs = []
 
     def __enter__(self) -> _RecordChecks:
         return self
@@ -281,15 +319,46 @@ class _RecordChecks:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
+    def _check_here(self, jobs: list[Job]) -> None:
+        for key, path, display, kind, setting, raw in jobs:
+            check, data = check_record_data(path, display, kind, setting, raw)
+            self.used[key] = check
+            if self.disk is not None:
+                from .diskcache import entry  # noqa: PLC0415
+
+                if (line := entry(key, check, data)) is not None:
+                    self.lines[key] = line
+
+    def _finish(self) -> None:
+        """Check the files not checked yet: here the tasks no worker has started (the last first), then the workers' results."""
+        self._check_here(self.jobs)
+        self.jobs = []
+        if not self.tasks:
+            return
+        from .diskcache import read_entry  # noqa: PLC0415
+
+        waiting = []
+        for chunk, future in reversed(self.tasks):
+            if future.cancel():
+                self._check_here(chunk)
+            else:
+                waiting.append((chunk, future))
+        for chunk, future in reversed(waiting):
+            for job, (line, check) in zip(chunk, future.result()):
+                key = job[0]
+                if line is not None:
+                    check = read_entry(key, line)
+                    if self.disk is not None:
+                        self.lines[key] = line
+                if check is None:
+                    self._check_here([job])  # never expected: an entry that does not read back
+                else:
+                    self.used[key] = check
+        self.tasks = []
+
     def checks(self, kind: str) -> list[RecordCheck]:
         """The kind's files checked on their own, in path order."""
-        if self.jobs:
-            results = self.pending if self.pool is not None else map(_check_job, self.jobs.values())
-            for key, (check, line) in zip(self.jobs, results):
-                self.used[key] = check
-                if line is not None:
-                    self.lines[key] = line
-            self.jobs = {}
+        self._finish()
         return [item if isinstance(item, RecordCheck) else self.used[item] for item in self.found[kind]]
 
 

@@ -90,6 +90,8 @@ def _raw_html_problems(loaded: CaseFile | StudyFile, texts: list[tuple[tuple[str
     """Raw HTML in a record's text is an error naming the tag: it would be shown as typed, never as markup."""
     problems = []
     for path, text in texts:
+        if "<" not in text:
+            continue  # every tag, comment or declaration starts with '<' (markup.RAW_HTML_RE)
         for _, tag in raw_html(text):
             shown = tag if tag.startswith("<!") or tag.startswith("<?") else tag + ">"
             problems.append(Problem(
@@ -104,6 +106,8 @@ def _citations(loaded: CaseFile | StudyFile) -> tuple[Problem | Cited, ...]:
     """Malformed citations as problems and every cited key, in the order the project reports them."""
     located, found = loaded.located, []
     for path, text in located.texts:
+        if "@" not in text:
+            continue  # every citation span, well-formed or not, holds an '@' (cite.SPAN_RE, cite.OPEN_RE)
         at = located.position(path)
         try:
             citations = find_citations(text)

@@ -85,6 +85,9 @@ def decode(raw: bytes, limit: int = MAX_BYTES) -> str:
     return text.removeprefix("\ufeff")
 
 
+KNOWN_LENGTH, KNOWN_COUNT = 40, 4096  # the resolved tags kept: of plain scalars this short, this many
+
+
 def _quick_tags(loader: type) -> type:
     """The loader with BaseResolver.resolve's answer for text scalars found without its calls (the parser asks it
     for every scalar): a quoted scalar, or a plain one whose first character starts no implicit type, is a string."""
@@ -92,10 +95,19 @@ def _quick_tags(loader: type) -> type:
     if None in loader.yaml_implicit_resolvers or loader.yaml_path_resolvers:
         return loader
     resolve = loader.resolve
+    known: dict[str, str] = {}  # tags of short plain scalars resolved before (keys such as 'timepoint', numbers)
 
     def quick(self: Any, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is ScalarNode and (not implicit[0] or value[:1] not in starts):
-            return self.DEFAULT_SCALAR_TAG
+        if kind is ScalarNode:
+            if not implicit[0] or value[:1] not in starts:
+                return self.DEFAULT_SCALAR_TAG
+            # Without path resolvers, a plain scalar's tag depends on its text alone.
+            tag = known.get(value)
+            if tag is None:
+                tag = resolve(self, kind, value, implicit)
+                if len(value) <= KNOWN_LENGTH and len(known) < KNOWN_COUNT:
+                    known[value] = tag
+            return tag
         return resolve(self, kind, value, implicit)
 
     return type(f"Quick{loader.__name__}", (loader,), {"resolve": quick})

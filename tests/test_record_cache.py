@@ -183,3 +183,46 @@ def test_a_changed_bibliography_is_read_again(tmp_path: Path) -> None:
     fixed = load_project(paths)
     assert any(p.path == "references.bib" for p in first.problems) and not any(p.path == "references.bib" for p in fixed.problems)
     assert problems(fixed) == problems(cold(paths))
+
+
+def test_a_checked_file_passed_as_its_cache_entry_reads_back_as_the_same_check(tmp_path: Path) -> None:
+    """Worker processes send each checked file back as its disk-cache entry: read back, it is the check itself."""
+    from site_builder.diskcache import entry, read_entry
+    from site_builder.records import check_record_data, record_key
+
+    root = project_with_problems(tmp_path)
+    shutil.copytree(ROOTS / "with-study" / "studies", root / "studies")
+    files = [(kind, path) for kind, folder in (("case", "cases"), ("study", "studies")) for path in sorted((root / folder).rglob("*.yaml"))]
+    assert {kind for kind, _ in files} == {"case", "study"}
+    for kind, path in files:
+        raw, display = path.read_bytes(), path.relative_to(root).as_posix()
+        key = record_key(kind, display, path, "error", raw)
+        check, data = check_record_data(path, display, kind, "error", raw)
+        line = entry(key, check, data)
+        assert line is not None
+        back = read_entry(key, line)
+        assert back == check  # the record, its positions, cited keys and every problem
+        assert read_entry((*key[:-1], "another hash"), line) is None
+
+
+def test_names_shown_for_many_files_are_what_display_gives_each(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "cases" / "deeper").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "folder").mkdir(parents=True)
+    for path in (root / "cases" / "a.yaml", root / "cases" / "deeper" / "b.yaml", elsewhere / "c.yaml", elsewhere / "folder" / "d.yaml"):
+        path.write_text("id: x\n", encoding="utf-8")
+    (root / "cases" / "linked.yaml").symlink_to(elsewhere / "c.yaml")
+    (root / "cases" / "linked-folder").symlink_to(elsewhere / "folder")
+    (root / "cases" / "inside.yaml").symlink_to(root / "cases" / "deeper" / "b.yaml")
+    paths = ProjectPaths(root)
+    folder = root / "cases"
+    files = [folder / "a.yaml", folder / "deeper" / "b.yaml", folder / "linked.yaml", folder / "linked-folder" / "d.yaml", folder / "inside.yaml"]
+    assert paths.displays(folder, files) == [paths.display(path) for path in files]
+    assert paths.displays(folder, files)[:2] == ["cases/a.yaml", "cases/deeper/b.yaml"]
+    assert paths.displays(folder, files)[4] == "cases/deeper/b.yaml"
+    linked_root = tmp_path / "linked-root"
+    linked_root.symlink_to(root)
+    through = ProjectPaths(linked_root)
+    files = [linked_root / "cases" / "a.yaml", linked_root / "cases" / "linked.yaml"]
+    assert through.displays(linked_root / "cases", files) == [through.display(path) for path in files]
