@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
     Exit status: 0 when clean, 1 when any error (or warning with --strict), 2 on a usage error.
     """
+    # A short-lived process: the cycle collector, once load_project enables it again, would walk every object the
+    # load made (about a second at 10,000 files) to find next to no garbage.
+    gc.disable()
     groups: dict[Path, list[Path]] = {}
     for path in paths or (Path("."),):
         groups.setdefault(_project_root(path), []).append(path)

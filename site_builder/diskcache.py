@@ -66,14 +66,16 @@ def _unproblem(row: list[Any]) -> Problem:
 
 
 def entry(key: tuple[str, ...], check: RecordCheck, data: Any) -> str | None:
-    """The JSON line for a checked file (data: the record's data as loaded), or None when it cannot be kept exactly."""
+    """The JSON line for a checked file, or None when it cannot be kept exactly.
+
+    data: the record's data as records.check_record_data gives it (None when JSON would not keep it exactly)."""
     record = "null"
     if check.loaded is not None:
-        try:
-            text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError):
+        if data is None:
             return None
-        if json.loads(text) != data:  # int keys, tuples: not kept exactly
+        try:
+            text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # dates, bytes, NaN: not JSON
+        except (TypeError, ValueError):
             return None
         located = check.loaded.located
         cited = [_problem(c) if isinstance(c, Problem) else [c.key, c.field, *c.position] for c in check.loaded.cited]

@@ -51,7 +51,8 @@ def check_record(path: Path, display: str, kind: str, raw_html_setting: str, raw
 
 
 def check_record_data(path: Path, display: str, kind: str, raw_html_setting: str, raw: bytes) -> tuple[RecordCheck, Any]:
-    """check_record, with the record's data as loaded (None for a file that gives no record)."""
+    """check_record, with the record's data as loaded (None for a file that gives no record, or whose data JSON cannot
+    hold exactly: a mapping key that is a number)."""
     loaded, problems = (load_case if kind == "case" else load_study)(path, display, raw)
     if loaded is None:
         return RecordCheck(None, tuple(problems)), None
@@ -62,7 +63,8 @@ def check_record_data(path: Path, display: str, kind: str, raw_html_setting: str
     own += screen_case(loaded, decode(raw), texts)  # type: ignore[arg-type]
     cited = _citations(loaded)
     located = loaded.located.kept(_later_paths(loaded))  # the positions the project's checks still ask for
-    return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own)), loaded.located.data
+    data = None if any(type(path[-1]) is int for path in loaded.located.keys) else loaded.located.data
+    return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own)), data
 
 
 def _later_paths(loaded: CaseFile | StudyFile) -> list[tuple[str | int, ...]]:

@@ -203,6 +203,7 @@ def test_a_checked_file_passed_as_its_cache_entry_reads_back_as_the_same_check(t
         back = read_entry(key, line)
         assert back == check  # the record, its positions, cited keys and every problem
         assert read_entry((*key[:-1], "another hash"), line) is None
+        assert check.loaded is None or entry(key, check, None) is None  # data JSON cannot hold exactly: no entry
 
 
 def test_names_shown_for_many_files_are_what_display_gives_each(tmp_path: Path) -> None:
