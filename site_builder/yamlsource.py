@@ -208,6 +208,7 @@ COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 STR_TAG = "tag:yaml.org,2002:str"
+GOOD_KEYS: set[str] = set()  # mapping keys that KEY_RE accepted (field names repeat in every file)
 
 
 class _Builder:
@@ -252,25 +253,52 @@ class _Builder:
         self.values[path] = _mark(node)
         if node.tag not in COLLECTION_TAGS:
             raise YamlError(f"the tag '{node.tag}' is not allowed; write plain mappings and lists", *_mark(node))
+        values, texts, plain = self.values, self.texts, self.seen is None
         if isinstance(node, SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            items = []
+            for i, item in enumerate(node.value):
+                at = path + (i,)
+                if plain and item.__class__ is ScalarNode and item.tag == STR_TAG:  # build()'s first case, without the call
+                    mark = item.start_mark
+                    values[at] = (mark.line + 1, mark.column + 1)
+                    texts.append((at, item.value))
+                    items.append(item.value)
+                else:
+                    items.append(self.build(item, at, depth + 1))
+            return items
         result: dict[Any, Any] = {}
+        keys = self.keys
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
-            if self.seen is not None:
+            if not plain:
                 self._once(key_node)
-            key = key_node.value if key_node.tag == STR_TAG else _scalar(key_node, self.constructor)
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                key = str(key)
-            if not isinstance(key, int) and not KEY_RE.match(key):
-                raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
+            if key_node.tag == STR_TAG:
+                key = key_node.value
+                if key not in GOOD_KEYS:
+                    if not KEY_RE.match(key):
+                        raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
+                    if len(GOOD_KEYS) < KNOWN_COUNT:
+                        GOOD_KEYS.add(key)
+            else:
+                key = _scalar(key_node, self.constructor)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    key = str(key)
+                if not isinstance(key, int) and not KEY_RE.match(key):
+                    raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
             at = path + (key,)
             if key in result:
-                first = self.keys[at][0]
+                first = keys[at][0]
                 raise YamlError(f"duplicate key '{key}' (first given on line {first}). Keep one of them", *_mark(key_node), format_field(at))
-            self.keys[at] = _mark(key_node)
-            result[key] = self.build(value_node, at, depth + 1)
+            mark = key_node.start_mark
+            keys[at] = (mark.line + 1, mark.column + 1)
+            if plain and value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:  # build()'s first case, without the call
+                mark = value_node.start_mark
+                values[at] = (mark.line + 1, mark.column + 1)
+                texts.append((at, value_node.value))
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, at, depth + 1)
         return result
 
 

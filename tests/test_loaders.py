@@ -130,3 +130,47 @@ def test_the_strings_listed_while_loading_are_the_strings_of_the_data(data: obje
         return
     assert located.texts == list(strings(located.data))
     assert clinical_texts(located) == list(clinical_text(located.data))
+
+
+def node_positions(node: yaml.Node, path: tuple = (), values: dict | None = None, keys: dict | None = None) -> tuple[dict, dict]:
+    """Every value's and key's position as the pure-Python composer marks them: the loader's tables, worked out apart."""
+    values = {} if values is None else values
+    keys = {} if keys is None else keys
+    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            node_positions(item, (*path, i), values, keys)
+    elif isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader("").construct_object(key_node)
+            keys[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            node_positions(value_node, (*path, key), values, keys)
+    return values, keys
+
+
+DEEP = "a:\n  - b: 1\n    c:\n      - x\n      - {d: y, e: [z, 'w']}\n  - - q\n    - r: s\n      t: >-\n        u\n        v\n"
+
+
+def test_every_position_deep_in_lists_is_where_the_composer_puts_it() -> None:
+    located = loads(DEEP)
+    assert located.data == yaml.safe_load(DEEP)
+    assert (located.values, located.keys) == node_positions(yaml.compose(DEEP, Loader=yaml.SafeLoader))
+    assert located.values[("a", 1, 1, "t")] == (8, 10) and located.keys[("a", 0, "c")] == (3, 5)
+    assert [path for path, _ in located.texts] == [("a", 0, "c", 0), ("a", 0, "c", 1, "d"), ("a", 0, "c", 1, "e", 0), ("a", 0, "c", 1, "e", 1), ("a", 1, 0), ("a", 1, 1, "r"), ("a", 1, 1, "t")]
+
+
+@pytest.mark.parametrize("aliases", [False, True])  # with a '*' in the text, the walk also looks for shared nodes
+def test_a_duplicate_key_deep_in_lists_is_reported_where_it_stands(aliases: bool) -> None:
+    text = DEEP.replace("      t: >-", "      r: >-") + ("# *\n" if aliases else "")
+    with pytest.raises(YamlError) as raised:
+        loads(text)
+    assert (raised.value.line, raised.value.column, raised.value.field) == (8, 7, "a[1][1].r")
+    assert raised.value.message == "duplicate key 'r' (first given on line 7). Keep one of them"
+
+
+def test_a_key_with_a_colon_deep_in_lists_is_refused_every_time() -> None:
+    text = DEEP.replace("b: 1", "'b:c': 1")
+    for _ in range(2):  # keys that passed are remembered; a bad one never is
+        with pytest.raises(YamlError) as raised:
+            loads(text)
+        assert (raised.value.line, raised.value.column) == (2, 5) and "must be a non-empty single line" in raised.value.message
