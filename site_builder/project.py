@@ -320,14 +320,15 @@ class _RecordChecks:
             self.pool.shutdown(cancel_futures=True)
 
     def _check_here(self, jobs: list[Job]) -> None:
+        if not jobs:
+            return
+        from .diskcache import entry  # noqa: PLC0415
+
         for key, path, display, kind, setting, raw in jobs:
             check, data = check_record_data(path, display, kind, setting, raw)
             self.used[key] = check
-            if self.disk is not None:
-                from .diskcache import entry  # noqa: PLC0415
-
-                if (line := entry(key, check, data)) is not None:
-                    self.lines[key] = line
+            if self.disk is not None and (line := entry(key, check, data)) is not None:
+                self.lines[key] = line
 
     def _finish(self) -> None:
         """Check the files not checked yet: here the tasks no worker has started (the last first), then the workers' results."""
