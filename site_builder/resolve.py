@@ -93,7 +93,7 @@ class PageCitations:
                 for i in range(1, uses + 1)
             )
             items.append(f'<li><span id="{cite_anchor(key)}" class="sb-ref-entry">{entry.html}</span>{badge} {backs} <a href="{bib}#{ref_anchor(key)}">Bibliography entry</a></li>')
-        return "<ol>\n" + "\n".join(items) + "\n</ol>\n"
+        return "<ol data-pagefind-ignore>\n" + "\n".join(items) + "\n</ol>\n"  # each work is found on the references page, once
 
     def anchors(self) -> set[str]:
         """The ids its citations and reference list put on the page."""

@@ -19,8 +19,11 @@ from pathlib import Path
 
 BUNDLE = "pagefind"
 ENTRY = "pagefind-entry.json"  # the file Pagefind writes last, and the mark of a folder that is its index
-# Not worth finding: heading permalinks (the ¶ signs) and the back-links of reference lists.
-EXCLUDE = ".headerlink, .sb-backref"
+# Not worth finding: heading permalinks (the ¶ signs), the back-links of reference lists, and the "Cite this page"
+# and review blocks every page ends with. The templates also mark with data-pagefind-ignore what repeats text held
+# once elsewhere (a page's reference list, the lists and tables of records on list pages, locator tables), so that
+# the index, and with it Pagefind's memory and the chunks a query downloads, grows with the records' own text.
+EXCLUDE = ".headerlink, .sb-backref, .sb-cite-page, .sb-page-info"
 PAGES_RE = re.compile(r"Indexed (\d+) pages?")
 
 

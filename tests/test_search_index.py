@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
 
-from conftest import PROBLEM_RE, run_cli
+from conftest import PROBLEM_RE, loaded_project, run_cli
 from sitecheck import html_pages, mkdocs_build, search_records
 from site_builder.search_index import Indexer
 
@@ -50,3 +51,32 @@ def test_a_preview_keeps_its_first_index_for_every_rebuild(built: Path) -> None:
         (built / "pagefind" / name).unlink()  # what a rebuild's clean-up does
     assert "kept" in indexer.run(built)
     assert files(built / "pagefind") == first
+
+
+def test_the_index_holds_each_text_once(repo_site: Path) -> None:
+    """Text that repeats what another page holds is marked data-pagefind-ignore or excluded (search_index.EXCLUDE):
+    a record's page keeps its own text but not its reference list, "Cite this page" or review lines; an indication
+    page keeps its own words but not the lists, table and cards of its records; the references page keeps each
+    work but not the titles of the pages that cite it. So the index grows with the records' own text."""
+    records = search_records(repo_site)
+    project = loaded_project()
+    listed: dict[str, list] = {}
+    for kind, store in (("cases", project.cases), ("studies", project.studies)):
+        for ident, record in store.items():
+            if record.withdrawn:
+                continue
+            own = html.unescape(records[f"{kind}/{ident}/"]["content"])
+            assert record.title in own or record.title in records[f"{kind}/{ident}/"]["meta"]["title"], ident
+            for boilerplate in ("Bibliography entry", "Copy citation", "Last reviewed", "Download this citation", "Fact group"):
+                assert boilerplate not in own, (ident, boilerplate)
+            listed.setdefault(record.indication, []).append(record)
+    assert listed, "the project has records to list"
+    for indication, members in listed.items():
+        page = html.unescape(records[f"indications/{indication}/"]["content"])
+        assert project.indications[indication].description.split(".")[0] in page, indication
+        for record in members:
+            assert record.title not in page, (indication, record.title)
+    references = html.unescape(records["references/"]["content"])
+    assert "Cited by" not in references
+    dois = [ref.get("doi") for ref in project.references.values() if ref.get("doi")]
+    assert dois and all(doi in references for doi in dois), "each work's own text stays on the references page"
