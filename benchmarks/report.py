@@ -95,13 +95,15 @@ def _browser(run: dict[str, Any] | None, version: str) -> dict[str, Any]:
     return (run or {}).get("browser", {}).get(version, {})
 
 
-def _search_bytes(run: dict[str, Any] | None, version: str) -> tuple[float | None, str]:
-    """Bytes for a first search with the engine the site uses (Pagefind when the site ships it, else Material)."""
+def _search_bytes(run: dict[str, Any] | None, version: str, key: str = "bytes_search") -> tuple[float | None, str]:
+    """Bytes for a first search with the engine the site uses (Pagefind when the site ships it, else Material):
+    bytes_search, what the search itself downloads once the home page is open (Material: its index and worker;
+    Pagefind: the search page, its script and Pagefind's files), or bytes_all, the home page included."""
     searches = _browser(run, version).get("search", {})
     own = searches.get("pagefind") if version == "after" and (run or {}).get("extra", {}).get("pagefind_wired") else searches.get("material")
     if not own:
         return None, ""
-    return own["bytes_all"], own["engine"]
+    return own[key], own["engine"]
 
 
 def _serve(run: dict[str, Any] | None, version: str) -> float | None:
@@ -150,8 +152,12 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, bool
 
     qb, _ = _search_bytes(r10k, "before")
     qa, engine = _search_bytes(r10k, "after")
-    rows.append((f"bytes a reader downloads for a first search, 10,000 records (home page + search{', ' + engine if engine else ''})",
+    rows.append((f"bytes a reader downloads for a first search, 10,000 records (the search's own files{', ' + engine if engine else ''}; the issue's figure is its index)",
                  _before(_bytes(qb), "search"), _bytes(qa), _r(_ratio(qa, qb)), "≤ 500 KB", None if qa is None else qa <= 500 * KB))
+    qb, _ = _search_bytes(r10k, "before", "bytes_all")
+    qa, engine = _search_bytes(r10k, "after", "bytes_all")
+    rows.append(("the same, counting the home page the reader opened first",
+                 _bytes(qb), _bytes(qa), _r(_ratio(qa, qb)), "≤ 500 KB", None if qa is None else qa <= 500 * KB))
 
     for label, run in (("real records", repo), ("1,000", r1k), ("10,000", r10k)):
         pb_, pa_ = (_browser(run, v).get("pages", {}).get("case", {}) for v in ("before", "after"))
