@@ -124,7 +124,7 @@ AGE_HINT_RE = Hint(
         r"\d[\s-]*[yY]|[gG][eE](?:[dD]|\s+[oO][fF])?\s+\d"
         r"|[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|9\d'?[sSſ]"
     ),
-    (rb"0" + WS[:-1] + rb"-]*y", rb"ge(?:d|" + WS + rb"+of)?" + WS + rb"+0", b"ninet", b"hundred", b"genarian", b"centenar", rb"90'?s"),
+    (rb"0" + WS[:-1] + rb"-]*y", rb"ge(?:d|" + WS + rb"+of)?" + WS + rb"+0", b"ninet", b"hundred", b"genarian", b"centenar", rb"00'?s"),  # the bytes are scanned with every digit written as 0
     lower=True,
 )
 EMAIL_HINT_RE = Hint(re.compile(r"@[A-Za-z0-9-]+\."), (rb"@[A-Za-z0-9-]+\.",))

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import PROJECT, problems_of, run_cli
 from site_builder.load import load_case
-from site_builder.privacy import find_identifiers, screen_case
+from site_builder.privacy import find_identifiers, rules_per_text, screen_case
 from test_validate import CASE, edit
 
 # (text, rule name, matched text): each rule with what it must catch.
@@ -27,6 +27,8 @@ IDENTIFYING = [
     ("91 years of age", "age above 89", "91 years of age"),
     ("a ninety-two-year-old woman", "age above 89", "ninety-two-year-old"),
     ("a woman in her nineties", "age above 89", "her nineties"),
+    ("a woman in her 90s", "age above 89", "her 90s"),
+    ("a man in his 90's", "age above 89", "his 90's"),
     ("write to jan.kowalski@example.org", "e-mail address", "jan.kowalski@example.org"),
     ("call +48 600 123 456", "phone number", "+48 600 123 456"),
     ("call (22) 123 45 67", "phone number", "(22) 123 45 67"),
@@ -98,6 +100,14 @@ HARMLESS = [
 @pytest.mark.parametrize(("text", "rule", "matched"), IDENTIFYING, ids=[t for t, _, _ in IDENTIFYING])
 def test_identifier_is_found(text: str, rule: str, matched: str) -> None:
     assert [(r.name, m) for r, m in find_identifiers(text)] == [(rule, matched)]
+
+
+@pytest.mark.parametrize(("text", "rule", "matched"), IDENTIFYING, ids=[t for t, _, _ in IDENTIFYING])
+def test_the_quick_scan_of_a_file_offers_every_rule_that_finds_something(text: str, rule: str, matched: str) -> None:
+    """validate scans all of a file's texts at once (rules_per_text, on bytes with digits written 0) for the rules
+    worth running on each: a rule that finds an identifier in a text must be among those offered for it."""
+    offered = rules_per_text(["Applied twice daily.", text, "Healed by day 6."])[1]
+    assert [(r.name, m) for r, m in find_identifiers(text, rules=offered)] == [(rule, matched)], f"{rule} is not run on {text!r}"
 
 
 @pytest.mark.parametrize("text", HARMLESS)
