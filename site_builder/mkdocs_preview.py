@@ -1,16 +1,78 @@
-"""`mkdocs serve` rebuilds what a save changed: a page or asset that is what the previous rebuild wrote keeps that
-output (still in the site folder under `--dirty`, else written back from memory) and MkDocs leaves it out."""
+"""`mkdocs serve` writes only what a save changed.
+
+MkDocs empties the preview's folder before every rebuild, then renders every page with the theme and writes every
+file again. The preview instead keeps the folder as the previous rebuild left it (moved into a hidden folder while
+MkDocs empties it, then put back) and leaves out of the rebuild each page and file whose output would be what is
+already there:
+
+- a page whose content, title, table of contents and metadata, as every plugin left them just before the theme
+  renders it, are unchanged, while so is what every page shows around its own content (the navigation's titles and
+  links, mkdocs.yml, the theme's own templates);
+- a generated file with the same bytes, a copied file older than its copy (MkDocs' own test under `--dirty`).
+
+Every page is still read and converted (cheap for our pages, whose HTML is finished), so that plugins which
+collect from all pages (the tags page) see them all. Files that the rebuild no longer has are deleted. A rebuild
+that fails before it writes leaves the folder as it was; one that fails later leaves the next one to write all.
+"""
 
 from __future__ import annotations
 
-import zlib
+import logging
+import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
-from .preview import RenderCache
-from .site import RenderedPage, Site
+from .preview import RenderCache, fingerprint
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+ASIDE = ".site-builder-previous"  # a hidden name: MkDocs leaves names starting with '.' when it empties the folder
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the site folder holds after a complete rebuild: per destination path, the digest of what was written."""
+
+    chrome: str  # what every page shows around its content
+    outputs: dict[str, str]  # dest_uri -> digest of the page or generated file ("" for a copied file)
+
+
+def _toc(links: Iterable[Any]) -> Iterator[tuple[int, str, str]]:
+    for link in links:
+        yield link.level, link.id, link.title
+        yield from _toc(link.children)
+
+
+def _nav(items: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    for item in items:
+        yield type(item).__name__, item.title, getattr(item, "url", None), tuple(_nav(getattr(item, "children", None) or ()))
+
+
+def page_digest(page: Page) -> str:
+    """What the theme renders a page from, besides what every page shows."""
+    file = page.file
+    return fingerprint(file.inclusion.name, page.url, page.canonical_url, page.edit_url, page.title, page.meta, list(_toc(page.toc)), page.content)
+
+
+def chrome_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
+    """What every page shows around its own content: the navigation and its titles, mkdocs.yml, the theme's templates
+    (a project's overrides, watched by the preview; the installed theme is not expected to change under it)."""
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme = sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()) if custom and custom.is_dir() else []
+    return fingerprint(
+        tuple(_nav(nav.items)) if nav else (),
+        config_file.read_bytes() if config_file and config_file.is_file() else b"",
+        theme,
+        config.site_url,
+        config.use_directory_urls,
+    )
 
 
 @dataclass
@@ -18,31 +80,94 @@ class Preview:
     """What the preview keeps from one rebuild to the next (the plugin instance lives as long as the server)."""
 
     cache: RenderCache = field(default_factory=RenderCache)
-    pages: dict[str, RenderedPage] = field(default_factory=dict)
-    assets: dict[str, bytes] = field(default_factory=dict)
-    outputs: dict[str, bytes] = field(default_factory=dict)  # each page's HTML as the theme wrote it, compressed
+    written: Written | None = None  # the folder as the last complete rebuild left it; None: unknown, write everything
+    pending: Written | None = None  # what this rebuild is writing
+    aside: Path | None = None  # where the previous output waits while MkDocs empties the folder
+    writing: bool = False  # this rebuild has started writing into the folder
+    served: list[File] = field(default_factory=list)  # every page of this rebuild, the kept ones included
 
-    def keep(self, files: Files, site: Site, navigated: set[str]) -> int:
-        """Leave out of this rebuild the pages and assets it would write as they are; return the pages kept.
+    def set_aside(self, site_dir: Path) -> None:
+        """Before MkDocs empties the folder: move its contents aside, if a later step can tell what is still right."""
+        self.pending, self.writing = None, False
+        if self.written is None or not site_dir.is_dir():
+            return
+        aside = site_dir / ASIDE
+        shutil.rmtree(aside, ignore_errors=True)
+        entries = [entry for entry in site_dir.iterdir() if not entry.name.startswith(".")]
+        aside.mkdir()
+        for entry in entries:
+            entry.rename(aside / entry.name)
+        self.aside = aside
 
-        Pages in the nav are always rebuilt (the nav shows titles that other records can change)."""
-        kept = 0
+    def put_back(self) -> None:
+        """After MkDocs emptied the folder (and before anything is written): the previous output back in place."""
+        if self.aside is None:
+            return
+        site = self.aside.parent
+        for entry in list(self.aside.iterdir()):
+            target = site / entry.name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            entry.rename(target)
+        self.aside.rmdir()
+        self.aside = None
+
+    def leave_out(self, files: Files, nav: Navigation | None, config: MkDocsConfig) -> tuple[int, int]:
+        """Just before MkDocs writes: leave out the pages and files whose output is already in the folder, delete the
+        outputs of files this rebuild no longer has; return (pages written, pages kept)."""
+        site = Path(config.site_dir)
+        chrome = chrome_digest(nav, config)
+        previous = self.written.outputs if self.written and self.written.chrome == chrome else {}
+        kept_files = self.written.outputs if self.written else {}
+        outputs: dict[str, str] = {}
+        written = kept = 0
+        self.served = []
         for file in files:
-            path, dest = file.src_uri, Path(file.abs_dest_path)
-            if path in site.pages and path not in navigated and self.pages.get(path) == site.pages[path]:
-                if not dest.is_file() and path in self.outputs:
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(zlib.decompress(self.outputs[path]))
-                if dest.is_file():
+            if not file.inclusion.is_in_serve():
+                continue
+            dest = file.dest_uri
+            if file.is_documentation_page():
+                if file.page is None:
+                    continue
+                self.served.append(file)
+                digest = outputs[dest] = page_digest(file.page)
+                if previous.get(dest) == digest and (site / dest).is_file():
                     file.inclusion, kept = InclusionLevel.EXCLUDED, kept + 1
-            elif path in site.assets and self.assets.get(path) == site.assets[path] and dest.is_file():
-                file.inclusion = InclusionLevel.EXCLUDED
-        self.pages, self.assets = dict(site.pages), dict(site.assets)
-        return kept
+                else:
+                    written += 1
+            elif file.abs_src_path is None:  # generated in memory
+                digest = outputs[dest] = fingerprint(file.content_bytes)
+                if kept_files.get(dest) == digest and (site / dest).is_file():
+                    file.inclusion = InclusionLevel.EXCLUDED
+            else:  # copied from a source file
+                outputs[dest] = ""
+                if dest in kept_files and not file.is_modified():
+                    file.inclusion = InclusionLevel.EXCLUDED
+        for dest in kept_files.keys() - outputs.keys():  # a page or file the rebuild no longer has
+            _remove(site, dest)
+        self.pending, self.writing = Written(chrome, outputs), True
+        return written, kept
 
-    def built(self, path: str, output: str) -> None:
-        """Remember a page's output, to write it back when a later rebuild keeps it."""
-        if path in self.pages:
-            self.outputs[path] = zlib.compress(output.encode("utf-8", errors="xmlcharrefreplace"), 1)  # as MkDocs writes it
+    def finished(self) -> None:
+        """The rebuild wrote everything: the folder now holds what it planned."""
+        self.written, self.pending, self.writing = self.pending, None, False
+
+    def failed(self) -> None:
+        """The rebuild failed: the folder as it was if nothing was written yet, else unknown (the next writes all)."""
+        self.put_back()
+        if self.writing:
+            self.written = None
+        self.pending, self.writing = None, False
 
 
+def _remove(site: Path, dest: str) -> None:
+    """Delete an output and the folders it leaves empty (never the site folder itself)."""
+    path = site / dest
+    if path.is_file() or path.is_symlink():
+        path.unlink()
+    folder = path.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 from .atomic import AtomicSite
 from .csl import Formatter
 from .mkdocs_preview import Preview
-from .nav import expand_indications, nav_paths, nav_titles
+from .nav import expand_indications, nav_titles
 from .config import SiteBuilderConfig, resolve
 from .headings import HeadingStyle
 from .mkdocs_page import RenderedMkDocsPage
@@ -50,6 +50,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.preview:
+            self.preview.put_back()  # the previous rebuild's output, which MkDocs has just emptied the folder of
         docs = Path(config.docs_dir).resolve().relative_to(self.root).as_posix()
         paths, options = resolve(self.config, self.root, docs, config.site_name, config.site_url)
         style = HeadingStyle.from_config(config.markdown_extensions, config.mdx_configs)
@@ -80,10 +82,23 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
             RenderedMkDocsPage(file, config, page, titles.get(path))
-        if self.preview:
-            kept = self.preview.keep(files, site, nav_paths(config.nav))
-            log.info(f"site-builder: preview: {len(site.pages) - kept} pages rebuilt, {kept} kept as the previous rebuild wrote them")
         return files
+
+    def on_nav(self, nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - MkDocs' Navigation
+        self.nav = nav  # its pages' titles are known once MkDocs has read every page (on_env)
+        return nav
+
+    @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
+    def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a Jinja2 Environment
+        if self.preview:
+            written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
+            log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
+        return env
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):  # noqa: ANN001, ANN201
+        if self.preview and template_name == "sitemap.xml":
+            context["pages"] = list(self.preview.served)  # the pages kept in the folder are part of the site too
+        return context
 
     def on_serve(self, server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' LiveReloadServer
         for option in ("cases", "studies", "bibliography", "templates"):
@@ -92,14 +107,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 server.watch(str(path))
         return server
 
-    @event_priority(-100)  # the page as every other plugin left it
-    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # noqa: ANN001 - an MkDocs Page
-        if self.preview:
-            self.preview.built(page.file.src_uri, output)
-        return output
-
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.atomic = None if self.serving else AtomicSite(config, dirty=self.dirty)
+        if self.preview and not self.dirty:  # MkDocs empties the folder next; the preview keeps what is still right
+            self.preview.set_aside(Path(config.site_dir))
 
     @event_priority(-100)  # after every other plugin has written its files (search index, tags)
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -111,7 +122,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 raise PluginError(f"site-builder: {exc}") from None
         if self.atomic:
             self.atomic.finish()
+        if self.preview:
+            self.preview.finished()
 
     def on_build_error(self, error: Exception) -> None:
         if self.atomic:
             self.atomic.abandon()
+        if self.preview:
+            self.preview.failed()

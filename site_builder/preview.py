@@ -12,11 +12,18 @@ from typing import Any
 
 
 def fingerprint(*parts: Any) -> str:
-    """A short digest of values (records and options as their repr, which includes every field)."""
+    """A short digest of values (records and options as their repr, which includes every field; text and bytes as
+    they are, each marked with its kind and length)."""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
+        if isinstance(part, bytes):
+            data, kind = part, b"b"
+        elif isinstance(part, str):
+            data, kind = part.encode("utf-8", "surrogatepass"), b"s"
+        else:
+            data, kind = repr(part).encode("utf-8", "surrogatepass"), b"r"
+        digest.update(kind + len(data).to_bytes(8, "little"))
+        digest.update(data)
     return digest.hexdigest()
 
 

@@ -1,0 +1,177 @@
+"""`mkdocs serve` rebuilds write only what a save changed, and the folder they leave is the site a fresh build gives:
+after saving a record, adding or deleting one, editing the bibliography, a template or a page in the navigation,
+and after a failed rebuild. Rebuilds run as `mkdocs serve` runs them (tests/preview_driver.py, in a subprocess),
+on a small sample project; each is compared, file by file, with a fresh build of the same files."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+DRIVER = Path(__file__).parent / "preview_driver.py"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}  # the same build date in both
+WRITTEN_RE = re.compile(r"preview: (\d+) pages written, (\d+) kept")
+TITLE = "A title saved in the preview"
+
+
+class Server:
+    """The rebuilds of one `mkdocs serve` process, into one folder."""
+
+    def __init__(self, project: Path, site: Path, *flags: str) -> None:
+        self.site, self.log = site, site.parent / f"{site.name}.log"
+        with self.log.open("w", encoding="utf-8") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(DRIVER), str(project / "mkdocs.yml"), str(site), *flags],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True, env=ENV, cwd=project,
+            )
+
+    def build(self) -> str:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write("build\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def written(self) -> tuple[int, int]:
+        """(pages written, pages kept) by the latest rebuild, as the plugin logs them."""
+        found = WRITTEN_RE.findall(self.log.read_text(encoding="utf-8"))
+        return int(found[-1][0]), int(found[-1][1])
+
+    def stop(self) -> None:
+        self.proc.communicate(timeout=120)  # closes its input: the driver ends
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    """Every file of a built site but the search index (a preview keeps its first one by design) and hidden ones."""
+    found = {}
+    for path in site.rglob("*"):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and not rel.startswith(("pagefind/", ".")):
+            found[rel] = path.read_bytes()
+    return found
+
+
+def fresh(project: Path, site: Path) -> dict[str, bytes]:
+    """What a first build of the project as it now is gives (a new process, as a newly started `mkdocs serve`)."""
+    shutil.rmtree(site, ignore_errors=True)
+    server = Server(project, site)
+    try:
+        assert server.build() == "ok", server.log.read_text(encoding="utf-8")
+    finally:
+        server.stop()
+    return files_of(site)
+
+
+def assert_same_site(preview: Path, project: Path, tmp_path: Path) -> None:
+    got, want = files_of(preview), fresh(project, tmp_path / "fresh")
+    assert sorted(got.keys() - want.keys()) == [], "left behind by the preview"
+    assert sorted(want.keys() - got.keys()) == [], "missing from the preview"
+    assert sorted(p for p in want if got[p] != want[p]) == [], "different from a fresh build"
+
+
+def _set(path: Path, **fields: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(fields)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture
+def project(sample) -> Path:  # noqa: ANN001
+    """The sample with a study, a tags page (lists every page by tag) and a nav entry whose title is its page's."""
+    root = sample("with-study")
+    (root / "content" / "tags.md").write_text("---\ntitle: Tags\n---\n# Tags\n\n<!-- material/tags -->\n", encoding="utf-8")
+    (root / "content" / "about.md").write_text("# About these pages\n\nA page the navigation names by its heading.\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - Tags: tags.md\n  - about.md\n", encoding="utf-8")
+    return root
+
+
+def test_a_rebuild_writes_what_a_save_changed_and_gives_the_site_a_fresh_build_gives(project: Path, tmp_path: Path) -> None:
+    server = Server(project, tmp_path / "preview")
+    try:
+        assert server.build() == "ok"
+        pages = server.written()[0]
+        assert pages > 5 and (server.site / "pagefind" / "pagefind-entry.json").is_file()
+
+        assert server.build() == "ok"  # nothing saved: nothing written
+        assert server.written() == (0, pages)
+
+        case = project / "cases" / "sample-case.yaml"
+        _set(case, title=TITLE)
+        assert server.build() == "ok"
+        written, kept = server.written()
+        assert 0 < written < pages and written + kept == pages
+        for page in ("cases/sample-case/index.html", "cases/index.html", "indications/eczema/index.html", "tags/index.html"):
+            assert TITLE in (server.site / page).read_text(encoding="utf-8"), page
+        assert (server.site / "pagefind" / "pagefind-entry.json").is_file()  # search still works in the preview
+        assert_same_site(server.site, project, tmp_path)
+
+        added = project / "cases" / "another-case.yaml"
+        added.write_text(case.read_text(encoding="utf-8").replace("id: sample-case", "id: another-case"), encoding="utf-8")
+        assert server.build() == "ok"
+        assert (server.site / "cases" / "another-case" / "index.html").is_file()
+        assert_same_site(server.site, project, tmp_path)
+
+        added.unlink()
+        assert server.build() == "ok"
+        assert not (server.site / "cases" / "another-case").exists()  # its page, downloads and folder
+        assert_same_site(server.site, project, tmp_path)
+
+        bib = project / "references.bib"
+        bib.write_text(bib.read_text(encoding="utf-8").replace("title = {", "title = {Renamed: ", 1), encoding="utf-8")
+        assert server.build() == "ok"
+        assert_same_site(server.site, project, tmp_path)
+
+        templates = project / "templates"  # the project's own template overrides the built-in one
+        templates.mkdir()
+        builtin = Path(__file__).parent.parent / "templates" / "case.html.j2"
+        (templates / "case.html.j2").write_text(builtin.read_text(encoding="utf-8") + "<p>A template saved in the preview</p>\n", encoding="utf-8")
+        assert server.build() == "ok"
+        assert "A template saved in the preview" in (server.site / "cases" / "sample-case" / "index.html").read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
+
+        about = project / "content" / "about.md"  # its heading is its title in the navigation every page shows
+        about.write_text(about.read_text(encoding="utf-8").replace("# About these pages", "# About this sample"), encoding="utf-8")
+        assert server.build() == "ok"
+        assert server.written() == (pages, 0)
+        assert "About this sample" in (server.site / "cases" / "sample-case" / "index.html").read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
+
+
+def test_a_failed_rebuild_leaves_the_previous_site_and_the_next_one_stays_incremental(project: Path, tmp_path: Path) -> None:
+    server = Server(project, tmp_path / "preview")
+    try:
+        assert server.build() == "ok"
+        pages = server.written()[0]
+        before = files_of(server.site)
+        case = project / "cases" / "sample-case.yaml"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("indication: eczema", "indication: no-such-indication"), encoding="utf-8")
+        assert server.build().startswith("failed")
+        assert files_of(server.site) == before  # MkDocs emptied the folder; the preview put the site back
+        case.write_text(good.replace("title: Hand eczema treated on one side", f"title: {TITLE}"), encoding="utf-8")
+        assert server.build() == "ok"
+        assert 0 < server.written()[0] < pages
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
+
+
+def test_a_dirty_preview_gives_the_same_site(project: Path, tmp_path: Path) -> None:
+    server = Server(project, tmp_path / "preview", "--dirty")
+    try:
+        assert server.build() == "ok"
+        _set(project / "cases" / "sample-case.yaml", title=TITLE)
+        assert server.build() == "ok"
+        assert TITLE in (server.site / "cases" / "index.html").read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
