@@ -151,3 +151,29 @@ def measure_serve(project: Path, case_id: str, cases: int, log: Path, env: dict[
             proc.wait()
         lines.thread.join(timeout=5)
         lines.log.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.serve PROJECT`: the same measurement as the harness's serve stage, on a project of yours."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="python -m benchmarks.serve")
+    parser.add_argument("project", type=Path, help="a project folder (with mkdocs.yml); one of its case files is edited")
+    parser.add_argument("--case", help="the id of the case to edit (default: the middle one in name order)")
+    parser.add_argument("--edits", type=int, default=3, help="saves of the case file")
+    parser.add_argument("--log", type=Path, help="where the server's time-stamped log goes (default: PROJECT/../serve.log)")
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args(argv)
+    project = args.project.resolve()
+    ids = sorted(p.stem for p in (project / "cases").glob("*.yaml"))
+    case_id = args.case or ids[len(ids) // 2]
+    log = args.log or project.parent / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = measure_serve(project, case_id, len(ids), log, env, edits=args.edits, timeout=args.timeout)
+    print(json.dumps(result.to_json(), indent=1))
+    return 1 if result.error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
