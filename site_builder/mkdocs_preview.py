@@ -17,13 +17,17 @@ that fails before it writes leaves the folder as it was; one that fails later le
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -75,6 +79,47 @@ def chrome_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
     )
 
 
+class Collector:
+    """Python's cycle collector in a preview. What lives from one rebuild to the next (the project, the render cache,
+    MkDocs, the theme: about 450,000 objects at 1,000 records) is frozen while a rebuild runs, so that the full
+    collections its allocations trigger scan only what it made (a full pass over everything took 0.6 s of a rebuild);
+    the full pass over everything, which frees what earlier rebuilds left, runs once the preview is idle."""
+
+    def __init__(self, idle: float = 1.0) -> None:
+        self.idle = idle
+        self.timer: threading.Timer | None = None
+
+    def rebuilding(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        gc.freeze()
+
+    def rebuilt(self) -> None:
+        gc.unfreeze()
+        if self.timer is None:
+            self.timer = threading.Timer(self.idle, gc.collect)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates, compiled once per preview: MkDocs makes a new Jinja environment for every rebuild, which
+    would parse and compile them all again (about 0.3 s). Jinja takes a compiled template only while the checksum of
+    its source is the same, so a saved template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 @dataclass
 class Preview:
     """What the preview keeps from one rebuild to the next (the plugin instance lives as long as the server)."""
@@ -85,10 +130,18 @@ class Preview:
     aside: Path | None = None  # where the previous output waits while MkDocs empties the folder
     writing: bool = False  # this rebuild has started writing into the folder
     served: list[File] = field(default_factory=list)  # every page of this rebuild, the kept ones included
+    collector: Collector = field(default_factory=Collector)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+
+    def started(self, site_dir: Path, dirty: bool) -> None:
+        """A rebuild starts; MkDocs will empty the folder next unless dirty (`mkdocs serve --dirty`)."""
+        self.pending, self.writing = None, False
+        self.collector.rebuilding()
+        if not dirty:
+            self.set_aside(site_dir)
 
     def set_aside(self, site_dir: Path) -> None:
         """Before MkDocs empties the folder: move its contents aside, if a later step can tell what is still right."""
-        self.pending, self.writing = None, False
         if self.written is None or not site_dir.is_dir():
             return
         aside = site_dir / ASIDE
@@ -153,6 +206,7 @@ class Preview:
     def finished(self) -> None:
         """The rebuild wrote everything: the folder now holds what it planned."""
         self.written, self.pending, self.writing = self.pending, None, False
+        self.collector.rebuilt()
 
     def failed(self) -> None:
         """The rebuild failed: the folder as it was if nothing was written yet, else unknown (the next writes all)."""
@@ -160,6 +214,7 @@ class Preview:
         if self.writing:
             self.written = None
         self.pending, self.writing = None, False
+        self.collector.rebuilt()
 
 
 def _remove(site: Path, dest: str) -> None:

@@ -91,6 +91,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a Jinja2 Environment
         if self.preview:
+            env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
             log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
         return env
@@ -109,8 +110,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         self.atomic = None if self.serving else AtomicSite(config, dirty=self.dirty)
-        if self.preview and not self.dirty:  # MkDocs empties the folder next; the preview keeps what is still right
-            self.preview.set_aside(Path(config.site_dir))
+        if self.preview:  # MkDocs empties the folder next (unless --dirty); the preview keeps what is still right
+            self.preview.started(Path(config.site_dir), self.dirty)
 
     @event_priority(-100)  # after every other plugin has written its files (search index, tags)
     def on_post_build(self, config: MkDocsConfig) -> None:

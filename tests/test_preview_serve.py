@@ -175,3 +175,23 @@ def test_a_dirty_preview_gives_the_same_site(project: Path, tmp_path: Path) -> N
         assert_same_site(server.site, project, tmp_path)
     finally:
         server.stop()
+
+
+def test_a_saved_theme_override_is_on_every_page_after_the_rebuild(project: Path, tmp_path: Path) -> None:
+    overrides = project / "overrides"
+    overrides.mkdir()
+    main = overrides / "main.html"
+    main.write_text('{% extends "base.html" %}\n{% block footer %}<p class="sb-test">first footer</p>{% endblock %}\n', encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    server = Server(project, tmp_path / "preview")
+    try:
+        assert server.build() == "ok"
+        pages = server.written()[0]
+        main.write_text(main.read_text(encoding="utf-8").replace("first footer", "second footer"), encoding="utf-8")
+        assert server.build() == "ok"
+        assert server.written() == (pages, 0)  # every page shows it: every page is written
+        assert "second footer" in (server.site / "cases" / "sample-case" / "index.html").read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
