@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator
@@ -44,7 +45,7 @@ class Written:
     """What the site folder holds after a complete rebuild: per destination path, the digest of what was written."""
 
     chrome: str  # what every page shows around its content
-    outputs: dict[str, str]  # dest_uri -> digest of the page or generated file ("" for a copied file)
+    outputs: dict[str, str | bytes]  # dest_uri -> the page's digest, a generated file's bytes, "" for a copied file
 
 
 def _toc(links: Iterable[Any]) -> Iterator[tuple[int, str, str]]:
@@ -174,7 +175,7 @@ class Preview:
         chrome = chrome_digest(nav, config)
         previous = self.written.outputs if self.written and self.written.chrome == chrome else {}
         kept_files = self.written.outputs if self.written else {}
-        outputs: dict[str, str] = {}
+        outputs: dict[str, str | bytes] = {}
         written = kept = 0
         self.served = []
         for file in files:
@@ -186,13 +187,14 @@ class Preview:
                     continue
                 self.served.append(file)
                 digest = outputs[dest] = page_digest(file.page)
-                if previous.get(dest) == digest and (site / dest).is_file():
+                if previous.get(dest) == digest and os.path.isfile(file.abs_dest_path):
                     file.inclusion, kept = InclusionLevel.EXCLUDED, kept + 1
                 else:
                     written += 1
-            elif file.abs_src_path is None:  # generated in memory
-                digest = outputs[dest] = fingerprint(file.content_bytes)
-                if kept_files.get(dest) == digest and (site / dest).is_file():
+            elif file.abs_src_path is None:  # generated in memory (unchanged ones: often the very bytes of last time)
+                data = outputs[dest] = file.content_bytes
+                before = kept_files.get(dest)
+                if (before is data or before == data) and os.path.isfile(file.abs_dest_path):
                     file.inclusion = InclusionLevel.EXCLUDED
             else:  # copied from a source file
                 outputs[dest] = ""

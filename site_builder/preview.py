@@ -5,10 +5,13 @@ that list it, and takes everything else from here."""
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 
 def fingerprint(*parts: Any) -> str:
@@ -20,11 +23,31 @@ def fingerprint(*parts: Any) -> str:
             data, kind = part, b"b"
         elif isinstance(part, str):
             data, kind = part.encode("utf-8", "surrogatepass"), b"s"
+        elif isinstance(part, BaseModel) and part.model_config.get("frozen"):
+            data, kind = _frozen_digest(part), b"m"
         else:
             data, kind = repr(part).encode("utf-8", "surrogatepass"), b"r"
         digest.update(kind + len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+_FROZEN: OrderedDict[int, tuple[BaseModel, bytes]] = OrderedDict()
+FROZEN_KEPT = 50_000  # more than the records of the largest project a preview is used for
+
+
+def _frozen_digest(model: BaseModel) -> bytes:
+    """The digest of a frozen model's repr, made once per object: the loader hands a preview's every rebuild the same
+    record objects for unchanged files, and their repr was most of the time of keying the record pages."""
+    found = _FROZEN.get(id(model))
+    if found is not None and found[0] is model:  # the object itself is held: its id is not reused while kept here
+        _FROZEN.move_to_end(id(model))
+        return found[1]
+    data = hashlib.blake2b(repr(model).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    _FROZEN[id(model)] = (model, data)
+    if len(_FROZEN) > FROZEN_KEPT:
+        _FROZEN.popitem(last=False)
+    return data
 
 
 def templates_stamp(folders: Iterable[Path | None]) -> tuple[tuple[str, int], ...]:

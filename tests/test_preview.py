@@ -59,3 +59,16 @@ def test_a_changed_bibliography_renders_every_record_again(sample) -> None:
     after = _build(root, cache)
     assert cache.hits == hits
     assert after.pages == _build(root, None).pages
+
+
+def test_a_record_s_key_follows_its_fields_whether_or_not_the_object_was_seen_before(sample) -> None:
+    from site_builder.preview import fingerprint
+
+    root = sample("with-study")
+    paths, _ = project_settings(root)
+    [case] = load_project(paths).cases.values()
+    key = fingerprint(case)
+    assert fingerprint(case) == key  # the same object again
+    assert fingerprint(case.model_copy()) == key  # an equal record read again
+    assert fingerprint(case.model_copy(update={"title": "Another title"})) != key
+    assert fingerprint(case, "x") != fingerprint(case, "y") != key
