@@ -46,16 +46,3 @@ def nav_titles(nav: list[Any] | None) -> dict[str, str]:
                     for path, inner in nav_titles(value).items():
                         found.setdefault(path, inner)
     return found
-
-
-def nav_paths(nav: list[Any] | None) -> set[str]:
-    """Every docs path the nav lists."""
-    found: set[str] = set()
-    for item in nav or []:
-        values = item.values() if isinstance(item, dict) else [item]
-        for value in values:
-            if isinstance(value, str):
-                found.add(value)
-            elif isinstance(value, list):
-                found |= nav_paths(value)
-    return found

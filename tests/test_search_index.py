@@ -43,13 +43,19 @@ def test_index_of_a_missing_folder_is_a_located_error(tmp_path: Path) -> None:
 
 
 def test_a_preview_keeps_its_first_index_for_every_rebuild(built: Path) -> None:
-    """`mkdocs serve` empties its folder on each rebuild; the index of the first build is put back, not rebuilt."""
+    """A rebuild of `mkdocs serve` gets the index of the first build, not a new one: put back where files are missing or
+    changed, left alone where the folder still holds it."""
     indexer = Indexer(reuse=True)
     assert indexer.run(built).startswith("search index: ")
     first = files(built / "pagefind")
     for name in list(first)[:3]:
         (built / "pagefind" / name).unlink()  # what a rebuild's clean-up does
     assert "kept" in indexer.run(built)
+    assert files(built / "pagefind") == first
+    assert "still in place" in indexer.run(built), "a folder that still holds the index is left as it is"
+    assert files(built / "pagefind") == first
+    (built / "pagefind" / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+    assert "kept" in indexer.run(built), "a changed file: the index is put back"
     assert files(built / "pagefind") == first
 
 
