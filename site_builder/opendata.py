@@ -78,7 +78,13 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
 
 
 def _json(value: object) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """JSON with one item of a list to a line: readable and diffable by record, and written by json's C encoder
+    (indent= makes json fall back to its Python encoder, a third of a preview's rebuild at 1,000 records)."""
+    if isinstance(value, list):
+        text = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value) + "\n]" if value else "[]"
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
 def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object]]:

@@ -218,8 +218,11 @@ def test_open_data_is_published_and_linked_from_home(built: Path) -> None:
     home = article(built / "index.html")
     for name in ("cases.json", "cases.csv", "references.json"):
         assert home.xpath(f".//a[@href='data/{name}']"), name
-    records = json.loads((built / "data" / "cases.json").read_text(encoding="utf-8"))
+    text = (built / "data" / "cases.json").read_text(encoding="utf-8")
+    records = json.loads(text)
     assert sorted(r["id"] for r in records) == CASE_IDS
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and [json.loads(line.rstrip(",")) for line in lines[1:-1]] == records, "one record to a line"
     with (built / "data" / "cases.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["id"] for r in rows] == CASE_IDS
