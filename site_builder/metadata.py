@@ -518,5 +518,14 @@ def coins(ref: Reference) -> str:
 
 
 def csl_items(references: list[Reference]) -> str:
-    """The bibliography as CSL-JSON (for data/references.json)."""
-    return json.dumps([to_csl_json(r) for r in sorted(references, key=lambda r: r.key)], indent=2, ensure_ascii=False) + "\n"
+    """The bibliography as CSL-JSON (for data/references.json); the last answer is kept, so that a preview's rebuild
+    with the same bibliography (equal entries) does not convert it again."""
+    ordered = sorted(references, key=lambda r: r.key)
+    if _LAST_CSL and _LAST_CSL[0] == ordered:
+        return _LAST_CSL[1]
+    text = json.dumps([to_csl_json(r) for r in ordered], indent=2, ensure_ascii=False) + "\n"
+    _LAST_CSL[:] = [ordered, text]
+    return text
+
+
+_LAST_CSL: list = []  # [the sorted references, their CSL-JSON]

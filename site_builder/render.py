@@ -11,7 +11,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -161,6 +161,18 @@ def _environment(project_templates: Path | None) -> Environment:
     env.tests["markup"] = lambda value: isinstance(value, Markup)
     env.globals.update(wording=WORDING, h=_heading, hand_written=_hand_written, bibliography=BIBLIOGRAPHY_PAGE)
     return env
+
+
+@functools.lru_cache(maxsize=8)
+def _content_environment(env: Environment) -> Environment:
+    return env.overlay(comment_start_string="{##", comment_end_string="##}")
+
+
+@functools.lru_cache(maxsize=512)
+def content_template(env: Environment, body: str) -> Template:
+    """A hand-written page's body as a template of env ({## ##} for comments, so that Markdown's {#id} stays text),
+    compiled once per text: a preview's rebuild does not compile unchanged pages again."""
+    return _content_environment(env).from_string(body)
 
 
 def render(env: Environment, template: str, **context: Any) -> tuple[str, dict[str, Any]]:

@@ -28,7 +28,7 @@ from .pages.facts import SiteFacts, site_facts
 from .pages.records import case_view, study_view
 from .preview import CachedPage, RenderCache, fingerprint, templates_stamp
 from .project import Project
-from .render import DEFAULT_TEMPLATES, HAND_WRITTEN, make_environment, render
+from .render import DEFAULT_TEMPLATES, HAND_WRITTEN, content_template, make_environment, render
 from .resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
 from .urls import relative_url
 
@@ -121,7 +121,6 @@ class _Builder:
         self.site = Site(usage={key: [] for key in project.references})
         self.history = file_dates(project.paths.root)
         # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
-        self.content_env = env.overlay(comment_start_string="{##", comment_end_string="##}")
         self.variables: dict[str, Any] = {}
         self.shared = ""  # in a preview, a digest of what every cached page is rendered from (see build_site)
         self.digests: dict[int, str] = {}  # in a preview, each record's digest, by the record object's id
@@ -187,7 +186,7 @@ class _Builder:
         body = page.body
         if "{{" in body or "{%" in body:
             try:
-                template = self.content_env.from_string(body)
+                template = content_template(self.env, body)
                 body = template.render(page_path=rel, citations=citations, entries=self.entries, site=self.options.meta, markdown_links=True, **self.links, **self.variables)
             except TemplateError as exc:
                 line = exc.lineno if isinstance(exc, TemplateSyntaxError) else _template_line(exc)

@@ -142,6 +142,14 @@ def test_a_rebuild_writes_what_a_save_changed_and_gives_the_site_a_fresh_build_g
         assert server.written() == (pages, 0)
         assert "About this sample" in (server.site / "cases" / "sample-case" / "index.html").read_text(encoding="utf-8")
         assert_same_site(server.site, project, tmp_path)
+
+        counts = project / "content" / "counts.md"  # a page written over the site's facts, saved twice
+        counts.write_text("# Counts\n\nThis site holds {{ records | length }} records.\n", encoding="utf-8")
+        assert server.build() == "ok"
+        counts.write_text("# Counts\n\nThe records here number {{ records | length }}.\n", encoding="utf-8")
+        assert server.build() == "ok"
+        assert "The records here number" in (server.site / "counts" / "index.html").read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
     finally:
         server.stop()
 
