@@ -6,7 +6,7 @@ sentences that the real cases use for that field, to a length close to the origi
 the seven real ones plus synthetic ones (20 in all by default), with a mild skew so that some
 indication pages hold many more cases than others. Citations point at each case's own source paper
 (a synthetic bibliography entry, as a registry collects cases from many papers), plus now and then
-another synthetic or real work. Every case is validated with `site_builder.model.Case` before it is
+another synthetic or real work. Every case is validated with `site_builder.records.model.Case` before it is
 written, so the corpus can only contain what the schema allows.
 
     python -m benchmarks.corpus OUT_DIR --cases 1000 [--refs M] [--indications 20] [--seed 7]
@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from site_builder.model import Case
+from site_builder.records.model import Case
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/case.schema.json\n"

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from .model import Severity
-from .project import load_project
-from .report import FORMATS, format_problems
-from . import settings
+from site_builder.records.model import Severity
+from site_builder.project import load_project
+from site_builder.commands.report import FORMATS, format_problems
+from site_builder.engine import settings
 
 if TYPE_CHECKING:  # imported where a command needs them: `validate FILE` stays fast (an editor's, a hook's check)
-    from . import newcase
+    from site_builder.commands import newcase
 
 T = TypeVar("T")
 
@@ -105,7 +105,7 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if the committed schema differs from the model instead of writing it.")
 def schema(path: Path, check: bool) -> None:
     """Write schema/case.schema.json and schema/study.schema.json (the JSON Schemas editors use) from the models."""
-    from .schema import SCHEMAS, schema_text
+    from site_builder.records.schema import SCHEMAS, schema_text
 
     stale = 0
     for rel, model in SCHEMAS.items():
@@ -126,8 +126,8 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
-    from .emit import tree_options, write_tree
-    from .site import build_site
+    from site_builder.output.emit import tree_options, write_tree
+    from site_builder.pages.site import build_site
 
     paths, options = _settings(root)
     options = tree_options(options, root / "mkdocs.yml")
@@ -150,7 +150,7 @@ def generate(out_dir: Path, root: Path) -> None:
 def index(site_dir: Path) -> None:
     """Write the search index (Pagefind) of a built site into SITE_DIR/pagefind/: a site built by any engine, such as
     plain MkDocs or Zensical on the `generate` tree. `mkdocs build` with the plugin does this itself."""
-    from .search_index import SearchIndexError, index_site
+    from site_builder.output.search import SearchIndexError, index_site
 
     try:
         click.echo(index_site(site_dir).summary(), err=True)
@@ -164,7 +164,7 @@ def _interactive() -> bool:
 
 
 def _check(value: T, option: str, check: Callable[[T], T]) -> T:
-    from .newcase import Refused
+    from site_builder.commands.newcase import Refused
 
     try:
         return check(value)
@@ -190,7 +190,7 @@ def _write(make: Callable[[], Path], choices: newcase.ProjectChoices, what_next:
 
 
 def _choices(root: Path) -> newcase.ProjectChoices:
-    from .newcase import ProjectChoices
+    from site_builder.commands.newcase import ProjectChoices
 
     try:
         return ProjectChoices.of(root)
@@ -208,7 +208,7 @@ def new_case(case_id: str | None, indication: str | None, citation: str | None, 
 
     Refuses an id that is taken or not a slug, an unknown indication and a citation key not in references.bib.
     """
-    from .newcase import write_case
+    from site_builder.commands.newcase import write_case
 
     choices = _choices(root)
     case_id = _ask(case_id, "--id", "Case id (such as smith2024-case2-melasma)", choices.check_case_id)
@@ -231,7 +231,7 @@ def new_indication(
     ident: str | None, title: str | None, plain_name: str | None, description: str | None, order: int | None, literature: tuple[str, ...], root: Path
 ) -> None:
     """Write content/indications/ID.md: the front matter that declares an indication, and a body to fill in."""
-    from .newcase import non_empty, write_indication
+    from site_builder.commands.newcase import non_empty, write_indication
 
     choices = _choices(root)
     ident = _ask(ident, "--id", "Indication id (such as vitiligo)", choices.check_indication_id)
@@ -252,7 +252,7 @@ def publish(case_id: str, root: Path) -> None:
 
     From then on the record is built and its address is permanent: it can be withdrawn, not deleted.
     """
-    from .publish import NotDone, publish as publish_case
+    from site_builder.commands.publish import NotDone, publish as publish_case
 
     paths = _settings(root, settings.project_paths)
     try:
@@ -271,7 +271,7 @@ def publish(case_id: str, root: Path) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project the record belongs to.")
 def withdraw(case_id: str, reason: str, date: str | None, root: Path) -> None:
     """Withdraw the published case or study ID: its page becomes a tombstone saying why and when, and its address keeps working."""
-    from .publish import NotDone, withdraw as withdraw_case
+    from site_builder.commands.publish import NotDone, withdraw as withdraw_case
 
     paths = _settings(root, settings.project_paths)
     try:

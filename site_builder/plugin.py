@@ -12,16 +12,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .atomic import AtomicSite
-from .csl import Formatter
-from .mkdocs_preview import Preview
-from .nav import expand_indications, nav_titles
-from .config import SiteBuilderConfig, resolve
-from .headings import HeadingStyle
-from .mkdocs_page import RenderedMkDocsPage
-from .project import load_project
-from .search_index import Indexer, SearchIndexError
-from .site import build_site
+from site_builder.output.atomic import AtomicSite
+from site_builder.citations.csl import Formatter
+from site_builder.engine.preview import Preview
+from site_builder.engine.nav import expand_indications, nav_titles
+from site_builder.engine.config import SiteBuilderConfig, resolve
+from site_builder.pages.headings import HeadingStyle
+from site_builder.engine.page import RenderedMkDocsPage
+from site_builder.project import load_project
+from site_builder.output.search import Indexer, SearchIndexError
+from site_builder.pages.site import build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 

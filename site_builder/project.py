@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bib import load_bibliography
-from .cite import CitationSyntaxError, find_citations, offset_to_position
-from .explain import suggest, with_hint
-from .images import check_images
-from .load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
-from .model import Case, Indication, Problem, Reference, Severity
-from .records import CACHE, RecordCheck, check_record_data, record_key
-from .study import Study
+from site_builder.citations.bib import load_bibliography
+from site_builder.records.cite import CitationSyntaxError, find_citations, offset_to_position
+from site_builder.records.explain import suggest, with_hint
+from site_builder.records.images import check_images
+from site_builder.records.load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
+from site_builder.records.model import Case, Indication, Problem, Reference, Severity
+from site_builder.records.checks import CACHE, RecordCheck, check_record_data, record_key
+from site_builder.records.study import Study
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from .diskcache import DiskCache
+    from site_builder.records.diskcache import DiskCache
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, kee
     With only (files or folders inside the project), the bibliography and indications are loaded as context and
     just the case files and pages under those paths are checked: what an editor or a pre-commit hook needs.
     Drafts are checked, listed in project.drafts and left out of project.cases unless keep_drafts (a local preview).
-    Record files are checked once per content (records.py); with disk_cache, a whole-project load also keeps their
+    Record files are checked once per content (checks.py); with disk_cache, a whole-project load also keeps their
     results on disk for the next process (diskcache.py; SITE_BUILDER_CACHE=off turns it off).
     """
     with _no_cycle_collection():
@@ -156,7 +156,7 @@ def _load_project(paths: ProjectPaths, only: Sequence[Path] | None, keep_drafts:
     cached = CACHE.start(paths.root)
     disk = None
     if disk_cache and only is None:
-        from .diskcache import DiskCache, enabled  # noqa: PLC0415
+        from site_builder.records.diskcache import DiskCache, enabled  # noqa: PLC0415
 
         disk = DiskCache(paths.root) if enabled() else None
     with _RecordChecks(project, cached, disk) as checks:  # worker processes check new record files meanwhile
@@ -249,7 +249,7 @@ def jobs_setting() -> int:
 def _check_chunk(jobs: list[Job]) -> list[tuple[str | None, RecordCheck | None]]:
     """A worker's task: each file checked, sent back as its disk-cache entry (a string, quick to pass between
     processes, read back as diskcache reads it) or, when the entry cannot hold it exactly, as the check itself."""
-    from .diskcache import entry  # noqa: PLC0415
+    from site_builder.records.diskcache import entry  # noqa: PLC0415
 
     out: list[tuple[str | None, RecordCheck | None]] = []
     for key, path, display, kind, setting, raw in jobs:
@@ -322,7 +322,7 @@ class _RecordChecks:
     def _check_here(self, jobs: list[Job]) -> None:
         if not jobs:
             return
-        from .diskcache import entry  # noqa: PLC0415
+        from site_builder.records.diskcache import entry  # noqa: PLC0415
 
         for key, path, display, kind, setting, raw in jobs:
             check, data = check_record_data(path, display, kind, setting, raw)
@@ -336,7 +336,7 @@ class _RecordChecks:
         self.jobs = []
         if not self.tasks:
             return
-        from .diskcache import read_entry  # noqa: PLC0415
+        from site_builder.records.diskcache import read_entry  # noqa: PLC0415
 
         waiting = []
         for chunk, future in reversed(self.tasks):

@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from site_builder.cli import main
-from site_builder.model import Case, FactGroup
+from site_builder.records.model import Case, FactGroup
 from benchmarks.browser import serve  # noqa: F401 - the fixtures' and tests' local web server
 from sitecheck import mkdocs_build
 
@@ -48,7 +48,7 @@ def sample(tmp_path: Path):
 def loaded_project():  # noqa: ANN201 - site_builder.project.Project
     """The content under test (PROJECT) as the library loads it: tests derive their expectations from it."""
     from site_builder.project import load_project
-    from site_builder.settings import project_settings
+    from site_builder.engine.settings import project_settings
 
     project = load_project(project_settings(PROJECT)[0])
     assert not project.errors, "\n".join(map(str, project.errors))

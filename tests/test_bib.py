@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from conftest import PROBLEM_RE as PROBLEM_LINE, PROJECT
-from site_builder.bib import load_bibliography, parse_bibliography
-from site_builder.model import Severity
+from site_builder.citations.bib import load_bibliography, parse_bibliography
+from site_builder.records.model import Severity
 
 
 def test_latex_is_decoded_and_names_are_split() -> None:

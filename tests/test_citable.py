@@ -279,8 +279,8 @@ def test_printing_a_case_page_gives_a_clean_document(built: Path, tmp_path: Path
 
 
 def test_page_citations_filled_from_one_template_equal_citeproc_for_each_page() -> None:
-    from site_builder.csl import Formatter
-    from site_builder.metadata import PageCitationFormatter, PageInfo, SiteMeta, citation_text
+    from site_builder.citations.csl import Formatter
+    from site_builder.citations.metadata import PageCitationFormatter, PageInfo, SiteMeta, citation_text
 
     meta = SiteMeta(name="Site & Co", url="https://example.org/x/", publisher="Team", version="1.0")
     pages = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.cite import CitationSyntaxError, find_citations, replace_citations
+from site_builder.records.cite import CitationSyntaxError, find_citations, replace_citations
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,8 @@ def test_replace_citations_keeps_other_text() -> None:
 def test_reference_list_links_back_to_each_citing_sentence_and_citations_target_the_reference() -> None:
     from lxml import html as lxml_html
 
-    from site_builder.markup import sanitize
-    from site_builder.resolve import Entry, PageCitations
+    from site_builder.records.markup import sanitize
+    from site_builder.pages.resolve import Entry, PageCitations
 
     entries = {"a": Entry("Doe J. A.", "Doe J. <i>A</i>."), "b": Entry("Roe R. B.", "Roe R. B.")}
     citations = PageCitations("cases/x.md", entries)
@@ -64,7 +64,7 @@ def test_reference_list_links_back_to_each_citing_sentence_and_citations_target_
 
 
 def test_sanitiser_keeps_only_citation_ids() -> None:
-    from site_builder.markup import sanitize
+    from site_builder.records.markup import sanitize
 
     assert 'id="cite-a-use-1"' in sanitize('<a href="#cite-a" id="cite-a-use-1">1</a>')
     assert "id=" not in sanitize('<a href="#x" id="search">1</a>')

@@ -23,10 +23,10 @@ from pydantic import BaseModel, TypeAdapter
 
 from conftest import PROJECT, REPO, loaded_project, problems_of, run_cli
 from site_builder import cli
-from site_builder.load import format_field
-from site_builder.model import Case
-from site_builder.schema import case_schema
-from site_builder.settings import read_mkdocs_yml
+from site_builder.records.load import format_field
+from site_builder.records.model import Case
+from site_builder.records.schema import case_schema
+from site_builder.engine.settings import read_mkdocs_yml
 from sitecheck import article, mkdocs_build, parse, search_records
 
 PAGE_FRONT = (

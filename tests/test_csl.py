@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.bib import load_bibliography, parse_bibliography
-from site_builder.csl import Formatter, csl_json, to_csl_json
+from site_builder.citations.bib import load_bibliography, parse_bibliography
+from site_builder.citations.csl import Formatter, csl_json, to_csl_json
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "bib"

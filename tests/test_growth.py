@@ -15,11 +15,11 @@ import pytest
 import yaml
 
 from conftest import REPO, ROOTS
-from site_builder.markup import escape_text
+from site_builder.records.markup import escape_text
 from site_builder.pages.wording import words
 from site_builder.pages.publications import short_citation
 from site_builder.project import Project, ProjectPaths, load_project
-from site_builder.site import Site, SiteOptions, build_site
+from site_builder.pages.site import Site, SiteOptions, build_site
 from sitecheck import article, mkdocs_build
 
 NEW_KEY = "roe2030synthetic"

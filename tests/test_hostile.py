@@ -18,8 +18,8 @@ from lxml import html as lxml_html
 
 from conftest import XSS_CORPUS, hostile_case
 from sitecheck import html_pages, parse
-from site_builder.markup import render_inline, render_markdown
-from site_builder.model import Case
+from site_builder.records.markup import render_inline, render_markdown
+from site_builder.records.model import Case
 
 # Elements a payload could smuggle in that act on their own (run code, load content, restyle the page).
 ACTIVE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math", "style", "base", "form", "link", "meta", "template", "video", "audio"}

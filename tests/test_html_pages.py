@@ -11,8 +11,8 @@ from lxml import html as lxml_html
 
 from conftest import run_cli
 from site_builder.project import load_project
-from site_builder.settings import project_settings
-from site_builder.site import build_site
+from site_builder.engine.settings import project_settings
+from site_builder.pages.site import build_site
 from sitecheck import article, mkdocs_build, parse
 
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import ExifTags, Image, PngImagePlugin
 
 from conftest import problems_of, run_cli
-from site_builder.images import published_images, strip_metadata
-from site_builder.load import load_case
+from site_builder.records.images import published_images, strip_metadata
+from site_builder.records.load import load_case
 from test_validate import CASE
 
 FOLDER = "cases/sample-case"

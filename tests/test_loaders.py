@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOTS
-from site_builder.privacy import RULES, STRICT_RULES, find_identifiers, rules_per_text
-from site_builder.yamlsource import LOADER, Located, YamlError, loads
+from site_builder.records.privacy import RULES, STRICT_RULES, find_identifiers, rules_per_text
+from site_builder.records.yamlsource import LOADER, Located, YamlError, loads
 from test_errors import BAD, CASE
 from test_privacy import HARMLESS, IDENTIFYING
 from test_properties import documents
@@ -121,8 +121,8 @@ def test_quick_tests_keep_every_identifying_example(text: str) -> None:
 @PROPERTY
 @given(documents)
 def test_the_strings_listed_while_loading_are_the_strings_of_the_data(data: object) -> None:
-    from site_builder.privacy import clinical_text, clinical_texts
-    from site_builder.yamlsource import strings
+    from site_builder.records.privacy import clinical_text, clinical_texts
+    from site_builder.records.yamlsource import strings
 
     try:
         located = loads(yaml.safe_dump({"title": "t", "source": data, "figures": [{"image": data, "caption": data}], "x": data}, allow_unicode=True))

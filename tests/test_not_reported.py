@@ -20,10 +20,10 @@ import yaml
 from pydantic import BaseModel
 
 from conftest import ROOTS
-from site_builder.model import Case, Record, is_fact_marker
+from site_builder.records.model import Case, Record, is_fact_marker
 from site_builder.project import ProjectPaths, load_project
-from site_builder.site import build_site
-from site_builder.study import Study
+from site_builder.pages.site import build_site
+from site_builder.records.study import Study
 
 ROOT = ROOTS / "not-reported"
 FILES = {Case: ("cases/full-case.yaml", "cases/full-case.md"), Study: ("studies/full-study.yaml", "studies/full-study.md")}

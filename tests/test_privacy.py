@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, problems_of, run_cli
-from site_builder.load import load_case
-from site_builder.privacy import find_identifiers, rules_per_text, screen_case
+from site_builder.records.load import load_case
+from site_builder.records.privacy import find_identifiers, rules_per_text, screen_case
 from test_validate import CASE, edit
 
 # (text, rule name, matched text): each rule with what it must catch.
@@ -116,7 +116,7 @@ def test_look_alike_passes(text: str) -> None:
 
 
 def test_every_rule_has_a_positive_and_a_negative_example() -> None:
-    from site_builder.privacy import RULES
+    from site_builder.records.privacy import RULES
 
     caught = {name for _, name, _ in IDENTIFYING}
     assert {rule.name for rule in RULES} <= caught

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from conftest import PROBLEM_RE, ROOTS
-from site_builder.bib import load_bibliography, parse_bibliography
-from site_builder.cite import CitationSyntaxError, find_citations
-from site_builder.load import load_case
-from site_builder.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, escape_text, render_inline, render_markdown, strip_controls
-from site_builder.model import Problem
-from site_builder.yamlsource import MAX_BYTES, Located, YamlError, decode, loads
+from site_builder.citations.bib import load_bibliography, parse_bibliography
+from site_builder.records.cite import CitationSyntaxError, find_citations
+from site_builder.records.load import load_case
+from site_builder.records.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, escape_text, render_inline, render_markdown, strip_controls
+from site_builder.records.model import Problem
+from site_builder.records.yamlsource import MAX_BYTES, Located, YamlError, decode, loads
 
 # Random inputs, no example database in the work tree, and a bound on every example's time.
 PROPERTY = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

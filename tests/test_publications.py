@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_builder.bib import parse_bibliography
+from site_builder.citations.bib import parse_bibliography
 from site_builder.pages.publications import short_citation, slug
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ROOTS
 from site_builder.project import Project, ProjectPaths, load_project
-from site_builder.records import CACHE
+from site_builder.records.checks import CACHE
 
 CASE = "cases/sample-case.yaml"
 
@@ -161,7 +161,7 @@ def test_the_disk_cache_notices_a_changed_file_and_a_tampered_cache(tmp_path: Pa
 
 
 def test_the_bibliography_comes_back_from_the_disk_cache_as_read(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    from site_builder.diskcache import DiskCache
+    from site_builder.records.diskcache import DiskCache
 
     monkeypatch.setenv("SITE_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
     root = project_with_problems(tmp_path)
@@ -187,8 +187,8 @@ def test_a_changed_bibliography_is_read_again(tmp_path: Path) -> None:
 
 def test_a_checked_file_passed_as_its_cache_entry_reads_back_as_the_same_check(tmp_path: Path) -> None:
     """Worker processes send each checked file back as its disk-cache entry: read back, it is the check itself."""
-    from site_builder.diskcache import entry, read_entry
-    from site_builder.records import check_record_data, record_key
+    from site_builder.records.diskcache import entry, read_entry
+    from site_builder.records.checks import check_record_data, record_key
 
     root = project_with_problems(tmp_path)
     shutil.copytree(ROOTS / "with-study" / "studies", root / "studies")

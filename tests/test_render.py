@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from conftest import PROJECT, loaded_project
-from site_builder.markup import needs_markdown
-from site_builder.render import _contributed, markdown_path
-from site_builder.resolve import Entry, PageCitations
+from site_builder.records.markup import needs_markdown
+from site_builder.pages.render import _contributed, markdown_path
+from site_builder.pages.resolve import Entry, PageCitations
 
 
 def _strings(data):

@@ -8,7 +8,7 @@ import jsonschema
 import yaml
 
 from conftest import PROJECT, REPO, run_cli
-from site_builder.schema import SCHEMA_PATH, case_schema_text
+from site_builder.records.schema import SCHEMA_PATH, case_schema_text
 
 
 def test_committed_schema_is_current() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import PROBLEM_RE, loaded_project, run_cli
 from sitecheck import html_pages, mkdocs_build, search_records
-from site_builder.search_index import Indexer
+from site_builder.output.search import Indexer
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import yaml
 from lxml import etree
 
 from conftest import PROJECT, loaded_project, run_cli, show_raw_html
-from site_builder.site import build_site
+from site_builder.pages.site import build_site
 from sitecheck import article, broken_links, html_pages, mkdocs_build, parse, search_records
 
 # Expectations come from the content as loaded (tests/conftest.py), never from counts of today's corpus.
@@ -85,7 +85,7 @@ def _navigation_everywhere(site: Path) -> int:
 
 
 def test_every_page_has_the_same_navigation_linked_from_where_it_is(built: Path) -> None:
-    """The navigation is rendered once for the pages the nav does not list and shared (mkdocs_page.py)."""
+    """The navigation is rendered once for the pages the nav does not list and shared (site_builder/engine/page.py)."""
     assert _navigation_everywhere(built) >= len(CASE_IDS), "case pages are not in the nav"
 
 
@@ -390,8 +390,8 @@ def test_search_index_holds_the_articles_of_content_pages_only(built: Path) -> N
 
 
 def test_plugin_option_defaults_are_the_renderer_defaults() -> None:
-    from site_builder.config import plugin_config
-    from site_builder.site import SiteOptions
+    from site_builder.engine.config import plugin_config
+    from site_builder.pages.site import SiteOptions
 
     options = plugin_config({})
     for name in ("style", "evidence_page", "disclaimer_page"):

@@ -11,11 +11,11 @@ import yaml
 
 from conftest import REPO, build_with_fixed_dates, problems_of, run_cli
 from sitecheck import article
-from site_builder.evidence import EVIDENCE, Design, evidence_level
-from site_builder.model import PROVENANCE_TEXT, Provenance
+from site_builder.records.evidence import EVIDENCE, Design, evidence_level
+from site_builder.records.model import PROVENANCE_TEXT, Provenance
 from site_builder.project import ProjectPaths, load_project
-from site_builder.schema import STUDY_SCHEMA_PATH, schema_text
-from site_builder.study import Study
+from site_builder.records.schema import STUDY_SCHEMA_PATH, schema_text
+from site_builder.records.study import Study
 
 STUDY = "studies/sample-study.yaml"
 

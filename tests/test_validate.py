@@ -231,7 +231,7 @@ def test_validate_one_file_from_inside_the_project(sample, monkeypatch) -> None:
 def test_a_problem_line_keeps_its_form_whatever_the_field_holds() -> None:
     """A colon or line break in a field path or message cannot split the line that editors and CI parse."""
     from conftest import PROBLEM_RE
-    from site_builder.model import Problem, Severity
+    from site_builder.records.model import Problem, Severity
 
     line = str(Problem("cases/x.yaml", 3, 1, Severity.error, "a:b\nc", "first\nsecond"))
     match = PROBLEM_RE.match(line)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from site_builder.model import Case
-from site_builder.study import Study
+from site_builder.records.model import Case
+from site_builder.records.study import Study
 from site_builder.project import ProjectPaths, load_project
 from sitecheck import html_pages, parse
 

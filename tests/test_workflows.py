@@ -11,7 +11,7 @@ import yaml
 
 from conftest import REPO
 from site_builder.cli import main
-from site_builder.settings import read_mkdocs_yml
+from site_builder.engine.settings import read_mkdocs_yml
 
 WORKFLOWS = REPO / ".github" / "workflows"
 

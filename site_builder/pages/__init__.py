@@ -1,1 +1,2 @@
-"""Page builders for the pages that list records: evidence rows, publications, site facts for content pages."""
+"""Pages: the loaded project rendered through the Jinja templates to finished pages, citations resolved to numbered
+markers and reference lists, open data; independent of any engine."""

@@ -26,11 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..model import Indication
-from ..project import Project
-from .publications import Publication, publications
-from .records import RecordView, all_designs, by_design, strongest_first
-from .wording import plural, words
+from site_builder.records.model import Indication
+from site_builder.project import Project
+from site_builder.pages.publications import Publication, publications
+from site_builder.pages.records import RecordView, all_designs, by_design, strongest_first
+from site_builder.pages.wording import plural, words
 
 
 

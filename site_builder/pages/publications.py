@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import CONSULTED_TEXT, PROVENANCE_TEXT, REPORT_ROLE_TEXT, EditorialNote, Reference
-from .wording import upper_first
-from .records import RecordView, strongest_first
+from site_builder.records.model import CONSULTED_TEXT, PROVENANCE_TEXT, REPORT_ROLE_TEXT, EditorialNote, Reference
+from site_builder.pages.wording import upper_first
+from site_builder.pages.records import RecordView, strongest_first
 
 FOLDER = "publications"
 TITLE_WORDS = 8  # a work without authors or venue is named by the start of its title

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..evidence import EVIDENCE
-from ..evidence import EvidenceLevel as Evidence
-from ..model import Case, Comparator, Outcome
-from ..study import MeasuredOutcome, Study
+from site_builder.records.evidence import EVIDENCE
+from site_builder.records.evidence import EvidenceLevel as Evidence
+from site_builder.records.model import Case, Comparator, Outcome
+from site_builder.records.study import MeasuredOutcome, Study
 
 CASE_FOLDER = "cases"
 STUDY_FOLDER = "studies"

@@ -4,7 +4,7 @@ Each returns plain text, which the templates escape like any other value."""
 
 from __future__ import annotations
 
-from ..model import Indication
+from site_builder.records.model import Indication
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 PROCEDURE_NAMES = {

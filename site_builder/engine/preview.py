@@ -1,0 +1,230 @@
+"""`mkdocs serve` writes only what a save changed.
+
+MkDocs empties the preview's folder before every rebuild, then renders every page with the theme and writes every
+file again. The preview instead keeps the folder as the previous rebuild left it (moved into a hidden folder while
+MkDocs empties it, then put back) and leaves out of the rebuild each page and file whose output would be what is
+already there:
+
+- a page whose content, title, table of contents and metadata, as every plugin left them just before the theme
+  renders it, are unchanged, while so is what every page shows around its own content (the navigation's titles and
+  links, mkdocs.yml, the theme's own templates);
+- a generated file with the same bytes, a copied file older than its copy (MkDocs' own test under `--dirty`).
+
+Every page is still read and converted (cheap for our pages, whose HTML is finished), so that plugins which
+collect from all pages (the tags page) see them all. Files that the rebuild no longer has are deleted. A rebuild
+that fails before it writes leaves the folder as it was; one that fails later leaves the next one to write all.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from site_builder.pages.preview import RenderCache, fingerprint
+
+log = logging.getLogger("mkdocs.plugins.site_builder")
+ASIDE = ".site-builder-previous"  # a hidden name: MkDocs leaves names starting with '.' when it empties the folder
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the site folder holds after a complete rebuild: per destination path, the digest of what was written."""
+
+    chrome: str  # what every page shows around its content
+    outputs: dict[str, str | bytes]  # dest_uri -> the page's digest, a generated file's bytes, "" for a copied file
+
+
+def _toc(links: Iterable[Any]) -> Iterator[tuple[int, str, str]]:
+    for link in links:
+        yield link.level, link.id, link.title
+        yield from _toc(link.children)
+
+
+def _nav(items: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    for item in items:
+        yield type(item).__name__, item.title, getattr(item, "url", None), tuple(_nav(getattr(item, "children", None) or ()))
+
+
+def page_digest(page: Page) -> str:
+    """What the theme renders a page from, besides what every page shows."""
+    file = page.file
+    return fingerprint(file.inclusion.name, page.url, page.canonical_url, page.edit_url, page.title, page.meta, list(_toc(page.toc)), page.content)
+
+
+def chrome_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
+    """What every page shows around its own content: the navigation and its titles, mkdocs.yml, the theme's templates
+    (a project's overrides, watched by the preview; the installed theme is not expected to change under it)."""
+    config_file = Path(config.config_file_path) if config.config_file_path else None
+    custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    theme = sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()) if custom and custom.is_dir() else []
+    return fingerprint(
+        tuple(_nav(nav.items)) if nav else (),
+        config_file.read_bytes() if config_file and config_file.is_file() else b"",
+        theme,
+        config.site_url,
+        config.use_directory_urls,
+    )
+
+
+class Collector:
+    """Python's cycle collector in a preview. What lives from one rebuild to the next (the project, the render cache,
+    MkDocs, the theme: about 450,000 objects at 1,000 records) is frozen while a rebuild runs, so that the full
+    collections its allocations trigger scan only what it made (a full pass over everything took 0.6 s of a rebuild);
+    the full pass over everything, which frees what earlier rebuilds left, runs once the preview is idle."""
+
+    def __init__(self, idle: float = 1.0) -> None:
+        self.idle = idle
+        self.timer: threading.Timer | None = None
+
+    def rebuilding(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        gc.freeze()
+
+    def rebuilt(self) -> None:
+        gc.unfreeze()
+        if self.timer is None:
+            self.timer = threading.Timer(self.idle, gc.collect)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates, compiled once per preview: MkDocs makes a new Jinja environment for every rebuild, which
+    would parse and compile them all again (about 0.3 s). Jinja takes a compiled template only while the checksum of
+    its source is the same, so a saved template is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass
+class Preview:
+    """What the preview keeps from one rebuild to the next (the plugin instance lives as long as the server)."""
+
+    cache: RenderCache = field(default_factory=RenderCache)
+    written: Written | None = None  # the folder as the last complete rebuild left it; None: unknown, write everything
+    pending: Written | None = None  # what this rebuild is writing
+    aside: Path | None = None  # where the previous output waits while MkDocs empties the folder
+    writing: bool = False  # this rebuild has started writing into the folder
+    served: list[File] = field(default_factory=list)  # every page of this rebuild, the kept ones included
+    collector: Collector = field(default_factory=Collector)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+
+    def started(self, site_dir: Path, dirty: bool) -> None:
+        """A rebuild starts; MkDocs will empty the folder next unless dirty (`mkdocs serve --dirty`)."""
+        self.pending, self.writing = None, False
+        self.collector.rebuilding()
+        if not dirty:
+            self.set_aside(site_dir)
+
+    def set_aside(self, site_dir: Path) -> None:
+        """Before MkDocs empties the folder: move its contents aside, if a later step can tell what is still right."""
+        if self.written is None or not site_dir.is_dir():
+            return
+        aside = site_dir / ASIDE
+        shutil.rmtree(aside, ignore_errors=True)
+        entries = [entry for entry in site_dir.iterdir() if not entry.name.startswith(".")]
+        aside.mkdir()
+        for entry in entries:
+            entry.rename(aside / entry.name)
+        self.aside = aside
+
+    def put_back(self) -> None:
+        """After MkDocs emptied the folder (and before anything is written): the previous output back in place."""
+        if self.aside is None:
+            return
+        site = self.aside.parent
+        for entry in list(self.aside.iterdir()):
+            target = site / entry.name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            entry.rename(target)
+        self.aside.rmdir()
+        self.aside = None
+
+    def leave_out(self, files: Files, nav: Navigation | None, config: MkDocsConfig) -> tuple[int, int]:
+        """Just before MkDocs writes: leave out the pages and files whose output is already in the folder, delete the
+        outputs of files this rebuild no longer has; return (pages written, pages kept)."""
+        site = Path(config.site_dir)
+        chrome = chrome_digest(nav, config)
+        previous = self.written.outputs if self.written and self.written.chrome == chrome else {}
+        kept_files = self.written.outputs if self.written else {}
+        outputs: dict[str, str | bytes] = {}
+        written = kept = 0
+        self.served = []
+        for file in files:
+            if not file.inclusion.is_in_serve():
+                continue
+            dest = file.dest_uri
+            if file.is_documentation_page():
+                if file.page is None:
+                    continue
+                self.served.append(file)
+                digest = outputs[dest] = page_digest(file.page)
+                if previous.get(dest) == digest and os.path.isfile(file.abs_dest_path):
+                    file.inclusion, kept = InclusionLevel.EXCLUDED, kept + 1
+                else:
+                    written += 1
+            elif file.abs_src_path is None:  # generated in memory (unchanged ones: often the very bytes of last time)
+                data = outputs[dest] = file.content_bytes
+                before = kept_files.get(dest)
+                if (before is data or before == data) and os.path.isfile(file.abs_dest_path):
+                    file.inclusion = InclusionLevel.EXCLUDED
+            else:  # copied from a source file
+                outputs[dest] = ""
+                if dest in kept_files and not file.is_modified():
+                    file.inclusion = InclusionLevel.EXCLUDED
+        for dest in kept_files.keys() - outputs.keys():  # a page or file the rebuild no longer has
+            _remove(site, dest)
+        self.pending, self.writing = Written(chrome, outputs), True
+        return written, kept
+
+    def finished(self) -> None:
+        """The rebuild wrote everything: the folder now holds what it planned."""
+        self.written, self.pending, self.writing = self.pending, None, False
+        self.collector.rebuilt()
+
+    def failed(self) -> None:
+        """The rebuild failed: the folder as it was if nothing was written yet, else unknown (the next writes all)."""
+        self.put_back()
+        if self.writing:
+            self.written = None
+        self.pending, self.writing = None, False
+        self.collector.rebuilt()
+
+
+def _remove(site: Path, dest: str) -> None:
+    """Delete an output and the folders it leaves empty (never the site folder itself)."""
+    path = site / dest
+    if path.is_file() or path.is_symlink():
+        path.unlink()
+    folder = path.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,61 @@
+"""Read the plugin's options from a project's mkdocs.yml, so the CLI builds exactly what the plugin builds."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from site_builder.engine.config import plugin_config, resolve
+from site_builder.project import ProjectPaths
+
+if TYPE_CHECKING:
+    from site_builder.pages.site import SiteOptions
+
+PLUGIN_NAME = "site-builder"
+
+
+class _Tolerant(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use MkDocs' !ENV or !!python tags, keeping such values as plain text."""
+
+
+_Tolerant.add_multi_constructor(
+    "", lambda loader, suffix, node: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+)
+
+
+def read_mkdocs_yml(path: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data (tags MkDocs understands are kept as text)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Tolerant)
+    return data if isinstance(data, dict) else {}
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    """This plugin's options as written in mkdocs.yml (empty when listed without options or absent)."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            return dict(entry[PLUGIN_NAME] or {})
+    return {}
+
+
+def project_paths(root: Path) -> ProjectPaths:
+    """Only the input paths of the project at root (what validation needs); raises ValueError when the options are invalid."""
+    config_path = root / "mkdocs.yml"
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    options = plugin_config(plugin_options(config), str(config_path))
+    return ProjectPaths(root, options.cases, options.bibliography, config.get("docs_dir", ProjectPaths.content), options.raw_html, options.studies)
+
+
+def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
+    """Paths and options for the project at root, from its mkdocs.yml when there is one; raises ValueError when invalid."""
+    config_path = root / "mkdocs.yml"
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    options = plugin_config(plugin_options(config), str(config_path))
+    docs_dir = config.get("docs_dir", ProjectPaths.content)
+    paths, site = resolve(options, root, docs_dir, str(config.get("site_name", "")), str(config.get("site_url") or ""))
+    from site_builder.pages.headings import style_of_yml  # the engine's settings that shape the HTML we write: links and headings
+
+    site = dataclasses.replace(site, directory_urls=bool(config.get("use_directory_urls", True)), headings=style_of_yml(config.get("markdown_extensions") or []))
+    return paths, site

@@ -1,0 +1,1 @@
+"""What is written for any engine: the plain Markdown tree, the atomic site folder, the search index."""
