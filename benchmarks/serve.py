@@ -167,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     project = args.project.resolve()
     ids = sorted(p.stem for p in (project / "cases").glob("*.yaml"))
+    if not args.case and not ids:
+        parser.error(f"{project / 'cases'}: no case file to edit")
     case_id = args.case or ids[len(ids) // 2]
     log = args.log or project.parent / "serve.log"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")

@@ -67,37 +67,42 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """
     # A short-lived process: the cycle collector, once load_project enables it again, would walk every object the
     # load made (about a second at 10,000 files) to find next to no garbage.
+    enabled = gc.isenabled()
     gc.disable()
-    groups: dict[Path, list[Path]] = {}
-    for path in paths or (Path("."),):
-        groups.setdefault(_project_root(path), []).append(path)
-    problems, summaries = [], []
-    for root, members in groups.items():
-        project_paths = _settings(root, settings.project_paths)
-        whole = any(m.resolve() == root or m.name == "mkdocs.yml" for m in members)
-        only = None if whole else [m for m in members if _checked_here(project_paths, m)]
-        for skipped in [] if whole else [m for m in members if not _checked_here(project_paths, m)]:
-            click.echo(f"{skipped}: not checked (not a case file, content page or the bibliography)", err=True)
-        if only == []:
-            continue
-        project = load_project(project_paths, only, disk_cache=True)
-        problems += project.problems
-        studies = f"{len(project.studies)} studies, " if project.studies else ""
-        if whole:
-            summaries.append(
-                f"{len(project.cases)} cases, {studies}{len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
-            )
-        else:
-            summaries.append(f"{len(project.case_stems)} case files{f', {len(project.study_stems)} study files' if project.study_stems else ''} and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
-        if project.drafts:
-            summaries[-1] += f" ({len(project.drafts)} drafts, not built: {', '.join(sorted(project.drafts.values()))})"
-    if problems or fmt == "json":
-        click.echo(format_problems(problems, fmt))
-    errors = sum(p.severity is Severity.error for p in problems)
-    warnings = len(problems) - errors
-    if fmt == "text":
-        click.echo(f"{'; '.join(summaries) or 'nothing checked'}: {errors} errors, {warnings} warnings", err=True)
-    sys.exit(1 if errors or (strict and warnings) else 0)
+    try:
+        groups: dict[Path, list[Path]] = {}
+        for path in paths or (Path("."),):
+            groups.setdefault(_project_root(path), []).append(path)
+        problems, summaries = [], []
+        for root, members in groups.items():
+            project_paths = _settings(root, settings.project_paths)
+            whole = any(m.resolve() == root or m.name == "mkdocs.yml" for m in members)
+            only = None if whole else [m for m in members if _checked_here(project_paths, m)]
+            for skipped in [] if whole else [m for m in members if not _checked_here(project_paths, m)]:
+                click.echo(f"{skipped}: not checked (not a case file, content page or the bibliography)", err=True)
+            if only == []:
+                continue
+            project = load_project(project_paths, only, disk_cache=True)
+            problems += project.problems
+            studies = f"{len(project.studies)} studies, " if project.studies else ""
+            if whole:
+                summaries.append(
+                    f"{len(project.cases)} cases, {studies}{len(project.indications)} indications, {len(project.references)} references, {len(project.pages)} pages checked"
+                )
+            else:
+                summaries.append(f"{len(project.case_stems)} case files{f', {len(project.study_stems)} study files' if project.study_stems else ''} and {sum(project.checks(root / project_paths.content / p) for p in project.pages)} pages checked")
+            if project.drafts:
+                summaries[-1] += f" ({len(project.drafts)} drafts, not built: {', '.join(sorted(project.drafts.values()))})"
+        if problems or fmt == "json":
+            click.echo(format_problems(problems, fmt))
+        errors = sum(p.severity is Severity.error for p in problems)
+        warnings = len(problems) - errors
+        if fmt == "text":
+            click.echo(f"{'; '.join(summaries) or 'nothing checked'}: {errors} errors, {warnings} warnings", err=True)
+        sys.exit(1 if errors or (strict and warnings) else 0)
+    finally:
+        if enabled:  # the command also runs in-process (tests, editors' integrations)
+            gc.enable()
 
 
 @main.command()

@@ -224,3 +224,19 @@ def test_csl_json_for_publishing(real):
     items = csl_json(real.values())
     assert [i["id"] for i in items] == sorted(real)
     assert json.loads(json.dumps(items)) == items
+
+
+def test_the_bibliography_as_csl_json_follows_every_change_of_an_entry() -> None:
+    """data/references.json is kept between a preview's rebuilds while the bibliography is the same: braces alone,
+    which the comparison of entries leaves out, decide a title's case, so they count as a change too."""
+    from site_builder.citations.metadata import csl_items
+
+    entry = "@article{k,\n  author = {Doe, Jane},\n  title = {Exosomes in {Skin} repair},\n  journal = {J},\n  year = {2024}\n}\n"
+    braced, _ = parse_bibliography(entry, "a.bib")
+    plain, _ = parse_bibliography(entry.replace("{Skin}", "Skin"), "a.bib")
+    first = json.loads(csl_items(list(braced.values())))
+    second = json.loads(csl_items(list(plain.values())))
+    assert first[0]["title"] != second[0]["title"], (first[0]["title"], second[0]["title"])
+    assert json.loads(csl_items(list(braced.values()))) == first
+    lines = csl_items(list(braced.values())).splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 3, "one item to a line"

@@ -32,6 +32,22 @@ def test_sample_project_is_clean(sample) -> None:
     assert "1 cases, 1 indications, 2 references, 2 pages checked: 0 errors, 0 warnings" in result.stderr
 
 
+def test_validate_leaves_the_cycle_collector_on_for_its_caller(sample) -> None:
+    """validate turns Python's cycle collector off while it loads (a short-lived process needs none), and back on:
+    editors' integrations and these tests run the command in-process."""
+    import gc
+
+    assert gc.isenabled()
+    root = sample()
+    result, _ = validate(root)
+    assert result.exit_code == 0
+    assert gc.isenabled()
+    edit(root, CASE, "id: sample-case", "id: [not, an, id]")
+    result, problems = validate(root)
+    assert result.exit_code == 1 and problems
+    assert gc.isenabled(), "also after a failed check"
+
+
 def test_repository_validates() -> None:
     result, problems = validate(PROJECT)
     assert result.exit_code == 0, result.stdout

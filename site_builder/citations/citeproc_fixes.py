@@ -159,6 +159,8 @@ def _xpath_search(self, expression):
     """The same search, answered once per node and expression for as long as the style is loaded: a style is not
     changed by rendering (csl.Formatter removes what citeproc-py 0.11.1 inserts), and citeproc-py looks up the same
     macros, terms and layouts for every entry (a quarter of the time it took to format a reference)."""
+    if not self.tag.startswith("{"):  # an element citeproc-py inserts while rendering (no namespace): not kept
+        return self.xpath(expression, namespaces=self.nsmap)
     root = self.getroottree().getroot()
     answers = root.__dict__.setdefault("_sb_xpath", {})  # on the root, which the style keeps (style.root)
     key = (self, expression)

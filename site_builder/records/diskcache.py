@@ -68,7 +68,7 @@ def _unproblem(row: list[Any]) -> Problem:
 def entry(key: tuple[str, ...], check: RecordCheck, data: Any) -> str | None:
     """The JSON line for a checked file, or None when it cannot be kept exactly.
 
-    data: the record's data as records.check_record_data gives it (None when JSON would not keep it exactly)."""
+    data: the record's data as checks.check_record_data gives it (None when JSON would not keep it exactly)."""
     record = "null"
     if check.loaded is not None:
         if data is None:
