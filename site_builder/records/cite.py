@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 KEY = r"[A-Za-z0-9_](?:[A-Za-z0-9_:.#$%&+?<>~/-]*[A-Za-z0-9_])?"
@@ -97,9 +97,3 @@ def offset_to_position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
-
-
-def iter_keys(citations: list[Citation]) -> Iterator[str]:
-    """Every key of the spans, in order of appearance, repeats included."""
-    for citation in citations:
-        yield from citation.keys

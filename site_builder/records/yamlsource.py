@@ -47,12 +47,6 @@ class Located:
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     texts: list[tuple[Path, str]] = field(default_factory=list)  # every string value with its path, as strings(data) gives them
 
-    def forget(self) -> None:
-        """Drop the position tables once every check has run (they are most of a loaded case's memory)."""
-        self.values.clear()
-        self.keys.clear()
-        self.texts.clear()
-
     def kept(self, paths: list[Path]) -> Located:
         """A copy that answers position() for these paths only, as this one would: what later checks need."""
         return Located(None, {path: self.position(path) for path in paths})
