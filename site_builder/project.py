@@ -20,12 +20,11 @@ from site_builder.records.images import check_images
 from site_builder.records.load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
 from site_builder.records.model import Case, Indication, Problem, Reference, Severity
 from site_builder.records.checks import CACHE, RecordCheck, check_record_data, record_key
+from site_builder.records.diskcache import DiskCache, enabled, entry, read_entry
 from site_builder.records.study import Study
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
-
-    from site_builder.records.diskcache import DiskCache
 
 
 @dataclass(frozen=True)
@@ -156,8 +155,6 @@ def _load_project(paths: ProjectPaths, only: Sequence[Path] | None, keep_drafts:
     cached = CACHE.start(paths.root)
     disk = None
     if disk_cache and only is None:
-        from site_builder.records.diskcache import DiskCache, enabled  # noqa: PLC0415
-
         disk = DiskCache(paths.root) if enabled() else None
     with _RecordChecks(project, cached, disk) as checks:  # worker processes check new record files meanwhile
         _load_bibliography(project, disk)
@@ -246,15 +243,19 @@ def jobs_setting() -> int:
     return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
 
 
+def _check(job: Job, keep: bool) -> tuple[RecordCheck, str | None]:
+    """One file checked, and its disk-cache entry when keep (None also when the entry cannot hold it exactly)."""
+    key, path, display, kind, setting, raw = job
+    check, data = check_record_data(path, display, kind, setting, raw)
+    return check, entry(key, check, data) if keep else None
+
+
 def _check_chunk(jobs: list[Job]) -> list[tuple[str | None, RecordCheck | None]]:
     """A worker's task: each file checked, sent back as its disk-cache entry (a string, quick to pass between
     processes, read back as diskcache reads it) or, when the entry cannot hold it exactly, as the check itself."""
-    from site_builder.records.diskcache import entry  # noqa: PLC0415
-
     out: list[tuple[str | None, RecordCheck | None]] = []
-    for key, path, display, kind, setting, raw in jobs:
-        check, data = check_record_data(path, display, kind, setting, raw)
-        line = entry(key, check, data)
+    for job in jobs:
+        check, line = _check(job, keep=True)
         out.append((line, None) if line is not None else (None, check))
     return out
 
@@ -320,15 +321,11 @@ class _RecordChecks:
             self.pool.shutdown(cancel_futures=True)
 
     def _check_here(self, jobs: list[Job]) -> None:
-        if not jobs:
-            return
-        from site_builder.records.diskcache import entry  # noqa: PLC0415
-
-        for key, path, display, kind, setting, raw in jobs:
-            check, data = check_record_data(path, display, kind, setting, raw)
-            self.used[key] = check
-            if self.disk is not None and (line := entry(key, check, data)) is not None:
-                self.lines[key] = line
+        for job in jobs:
+            check, line = _check(job, keep=self.disk is not None)
+            self.used[job[0]] = check
+            if line is not None:
+                self.lines[job[0]] = line
 
     def _finish(self) -> None:
         """Check the files not checked yet: here the tasks no worker has started (the last first), then the workers' results."""
@@ -336,8 +333,6 @@ class _RecordChecks:
         self.jobs = []
         if not self.tasks:
             return
-        from site_builder.records.diskcache import read_entry  # noqa: PLC0415
-
         waiting = []
         for chunk, future in reversed(self.tasks):
             if future.cancel():

@@ -518,17 +518,12 @@ def coins(ref: Reference) -> str:
 
 
 def csl_items(references: list[Reference]) -> str:
-    """The bibliography as CSL-JSON (for data/references.json), one item to a line; the last answer is kept, so that
-    a preview's rebuild with the same bibliography does not convert it again. The same means equal entries with equal
-    values as written (raw, which the comparison of entries leaves out: braces decide a title's case)."""
-    ordered = sorted(references, key=lambda r: r.key)
-    key = [(r, r.raw) for r in ordered]
-    if _LAST_CSL and _LAST_CSL[0] == key:
-        return _LAST_CSL[1]
-    items = [json.dumps(to_csl_json(r), ensure_ascii=False) for r in ordered]
-    text = "[\n" + ",\n".join(items) + "\n]\n" if items else "[]\n"
-    _LAST_CSL[:] = [key, text]
-    return text
+    """The bibliography as CSL-JSON (for data/references.json), one item to a line."""
+    return json_list([to_csl_json(r) for r in sorted(references, key=lambda r: r.key)])
 
 
-_LAST_CSL: list = []  # [(entry, raw) of the sorted references, their CSL-JSON]
+def json_list(items: list[Any]) -> str:
+    """JSON with one item of the list to a line: readable and diffable by item, and written by json's C encoder
+    (indent= makes json fall back to its Python encoder)."""
+    return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n" if items else "[]\n"
+

@@ -67,12 +67,16 @@ class RenderedMkDocsPage(Page):
         """What the navigation rendered into this page depends on: None for a page the nav lists (its own entry is
         marked active, with its table of contents); otherwise the page's links to the home page and every page the
         nav lists (the theme writes links relative to the page, and marks nothing active)."""
-        if not isinstance(self.url, str) or self in nav.pages:
-            return None
-        if nav not in _NAV_URLS:
-            home = nav.homepage.url if nav.homepage else "."
-            _NAV_URLS[nav] = (".", self._homepage or home, *_nav_urls(nav.items))
-        return tuple(get_relative_url(url, self.url) for url in _NAV_URLS[nav])
+        if getattr(self, "_key_nav", None) is nav:  # asked twice per page: by cached_nav, then by keep_nav
+            return self._key
+        key = None
+        if isinstance(self.url, str) and self not in nav.pages:
+            if nav not in _NAV_URLS:
+                home = nav.homepage.url if nav.homepage else "."
+                _NAV_URLS[nav] = (".", self._homepage or home, *_nav_urls(nav.items))
+            key = tuple(get_relative_url(url, self.url) for url in _NAV_URLS[nav])
+        self._key_nav, self._key = nav, key
+        return key
 
     def cached_nav(self, nav: Navigation) -> str:
         """The navigation as rendered for an earlier page of this build with the same links, or '' (the theme's

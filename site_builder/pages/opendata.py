@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
+from typing import Any
 from enum import Enum
 
-from site_builder.citations.metadata import SiteMeta, csl_items, page_url
+from site_builder.citations.metadata import SiteMeta, json_list, page_url
 from site_builder.records.model import Absence, Case, is_reported
 from site_builder.pages.facts import SiteFacts
 from site_builder.pages.publications import publication_year
@@ -77,14 +77,8 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
     return table.getvalue().encode("utf-8")
 
 
-def _json(value: object) -> bytes:
-    """JSON with one item of a list to a line: readable and diffable by record, and written by json's C encoder
-    (indent= makes json fall back to its Python encoder, a third of a preview's rebuild at 1,000 records)."""
-    if isinstance(value, list):
-        text = "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in value) + "\n]" if value else "[]"
-    else:
-        text = json.dumps(value, ensure_ascii=False)
-    return (text + "\n").encode("utf-8")
+def _json(items: list[Any]) -> bytes:
+    return json_list(items).encode("utf-8")
 
 
 def record_rows(project: Project, meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object]]:
@@ -163,8 +157,8 @@ def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object
     ]
 
 
-def open_data(project: Project, meta: SiteMeta, facts: SiteFacts) -> dict[str, bytes]:
-    """The open-data files, keyed by their docs-relative path."""
+def open_data(project: Project, meta: SiteMeta, facts: SiteFacts, references: str) -> dict[str, bytes]:
+    """The open-data files, keyed by their docs-relative path; references is the bibliography as CSL-JSON (csl_items)."""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
     records = [{"url": page_url(meta, f"cases/{c.id}.md"), **_dump(c)} for c in cases]
     studies = sorted(project.studies.values(), key=lambda s: s.id)
@@ -175,5 +169,5 @@ def open_data(project: Project, meta: SiteMeta, facts: SiteFacts) -> dict[str, b
         "data/cases.csv": _csv(CSV_COLUMNS, [case_row(case, meta) for case in cases]),
         "data/records.csv": _csv(RECORD_COLUMNS, record_rows(project, meta, facts)),
         "data/publications.json": _json(publication_items(meta, facts)),
-        "data/references.json": csl_items(list(project.references.values())).encode("utf-8"),
+        "data/references.json": references.encode("utf-8"),
     }

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+T = TypeVar("T")
 
 
 def fingerprint(*parts: Any) -> str:
@@ -68,11 +70,21 @@ class CachedPage:
 
 @dataclass
 class RenderCache:
-    """Record pages and the formatted bibliography of the previous renders, within one preview process."""
+    """Record pages, and what is made from the whole bibliography, of the previous renders, within one preview
+    process."""
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
-    formatted: tuple[str, Any] | None = None  # (key, Formatter output)
+    made: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name: (key of its inputs, value)
     hits: int = 0
+
+    def kept(self, name: str, key: str, make: Callable[[], T]) -> T:
+        """The value made last time under this name if its inputs' key is the same, else a new one, kept."""
+        found = self.made.get(name)
+        if found is not None and found[0] == key:
+            return found[1]
+        value = make()
+        self.made[name] = (key, value)
+        return value
 
     def page(self, path: str, key: str) -> CachedPage | None:
         found = self.pages.get(path)

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,13 @@ from site_builder.records.images import published_images
 from site_builder.pages.headings import Headings, HeadingStyle
 from site_builder.records.load import Page
 from site_builder.records.markup import escape_meta, inert, strip_controls
-from site_builder.citations.metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
+from site_builder.citations.metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, csl_items, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
 from site_builder.records.model import Case, Problem, Severity
 from site_builder.records.study import Study
 from site_builder.pages.opendata import open_data
 from site_builder.pages.facts import SiteFacts, site_facts
 from site_builder.pages.records import case_view, study_view
-from site_builder.pages.preview import CachedPage, RenderCache, fingerprint, templates_stamp
+from site_builder.pages.preview import CachedPage, RenderCache, T, fingerprint, templates_stamp
 from site_builder.project import Project
 from site_builder.pages.render import DEFAULT_TEMPLATES, HAND_WRITTEN, content_template, make_environment, render
 from site_builder.pages.resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
@@ -339,7 +340,8 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
         titles=builder.site.titles,
     )
     builder.site.assets.update(_assets(options.templates))
-    builder.site.assets.update(open_data(project, options.meta, data))
+    references = _kept(cache, "references.json", (project.references,), lambda: csl_items(list(project.references.values())))
+    builder.site.assets.update(open_data(project, options.meta, data, references))
     for loaded in project.case_files.values():
         builder.site.assets.update(published_images(loaded, project.paths.root))
     return builder.site
@@ -347,14 +349,16 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
 
 def _entries(project: Project, options: SiteOptions, cache: RenderCache | None) -> dict[str, Entry]:
     """Every reference as pages show it, formatted in the site's style (a preview keeps it while the bibliography is unchanged)."""
-    key = fingerprint(options.style, project.references) if cache is not None else ""
-    if cache is not None and cache.formatted and cache.formatted[0] == key:
-        return cache.formatted[1]
-    formatted = Formatter(options.style).format(project.references.values())
-    entries = {k: Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint) for k, ref in project.references.items()}
-    if cache is not None:
-        cache.formatted = (key, entries)
-    return entries
+    def make() -> dict[str, Entry]:
+        formatted = Formatter(options.style).format(project.references.values())
+        return {k: Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint) for k, ref in project.references.items()}
+
+    return _kept(cache, "entries", (options.style, project.references), make)
+
+
+def _kept(cache: RenderCache | None, name: str, inputs: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """make(), or in a preview what it made last time from the same inputs (fingerprints include every field)."""
+    return make() if cache is None else cache.kept(name, fingerprint(*inputs), make)
 
 
 def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
