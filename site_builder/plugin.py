@@ -19,6 +19,8 @@ from site_builder.engine.nav import expand_indications, nav_titles
 from site_builder.engine.config import SiteBuilderConfig, resolve
 from site_builder.pages.headings import HeadingStyle
 from site_builder.engine.page import RenderedMkDocsPage
+from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, theme_stylesheets
+from site_builder.pages.render import DEFAULT_TEMPLATES
 from site_builder.project import load_project
 from site_builder.output.search import Indexer, SearchIndexError
 from site_builder.pages.site import build_site
@@ -34,6 +36,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     dirty = False
     preview: Preview | None = None
     frozen = False
+    stylesheets: ThemeStylesheets | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving, self.dirty = command == "serve", dirty  # `mkdocs serve` builds into a throw-away folder
@@ -49,6 +52,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             Formatter(self.config.style)
         except ValueError as exc:
             raise PluginError(f"site-builder: style: {exc}") from None
+        if self.config.trim_theme_css:  # kept by `mkdocs serve` for every rebuild: the names it saw only grow
+            self.stylesheets = self.stylesheets or ThemeStylesheets()
+        else:
+            self.stylesheets = None
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -79,6 +86,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             raise PluginError(f"site-builder: {len(site.problems)} citation errors; nothing was built")
         for path, data in site.assets.items():
             files.append(File.generated(config, path, content=data))
+        if self.stylesheets:  # what our pages and scripts can name, and the settings that name classes
+            settings = f"{style.permalink_class} {config.theme.get('palette')!r} {config.theme.get('features')!r}"
+            self.stylesheets.used.add_site([options.templates, DEFAULT_TEMPLATES], site.assets, settings)
         if self.config.nav_indications and config.nav:
             config.nav = expand_indications(config.nav, project)
         titles = nav_titles(config.nav)
@@ -98,11 +108,24 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a Jinja2 Environment
+        if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
+            env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_text)
+            self.theme_css = theme_stylesheets(files)  # before the preview leaves out the files it keeps
         if self.preview:
             env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
             log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
         return env
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # noqa: ANN001 - a Page
+        if self.stylesheets and (not isinstance(page, RenderedMkDocsPage) or (page.markdown or "").strip()):
+            self.stylesheets.used.add_html(html)  # the classes Markdown wrote for a hand-written page
+        return html
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # noqa: ANN001 - a Page
+        if self.stylesheets:
+            self.stylesheets.used.add_page(output, page.file.dest_uri)  # the scripts it loads
+        return output
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):  # noqa: ANN001, ANN201
         if self.preview and template_name == "sitemap.xml":
@@ -123,6 +146,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files (search index, tags)
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.stylesheets:
+            site_dir = Path(config.site_dir)
+            own = [site_dir / path for path in config.extra_css if isinstance(path, str)]
+            saved = self.stylesheets.write(site_dir, self.theme_css, own)
+            log.debug(f"site-builder: the theme's stylesheets cut by {saved} bytes to the rules the pages use")
         if self.config.search_index:  # into the staging folder (serve: its own), so a failure leaves no site behind
             self.indexer = getattr(self, "indexer", None) or Indexer(reuse=self.serving)
             try:

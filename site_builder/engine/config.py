@@ -55,6 +55,7 @@ class SiteBuilderConfig(Config):
     disclaimer_page = c.Type(str, default="disclaimer.md")
     nav_indications = c.Type(bool, default=True)
     search_index = c.Type(bool, default=True)  # Pagefind's index of the built site (site_builder/output/search.py)
+    trim_theme_css = c.Type(bool, default=True)  # the theme's stylesheets cut to what the pages use (engine/stylesheet.py)
     # site metadata, shown in every citation and page footer
     publisher = c.Type(str, default="")
     licence = c.Type(str, default="")
