@@ -49,8 +49,11 @@ def test_pages_look_the_same_as_with_materials_whole_stylesheet(chromium, site_u
             page.emulate_media(color_scheme=scheme)
         different = []
         for kind in kinds:
-            mine, original = _shot(ours, PAGE_KINDS[kind], state), _shot(theirs, PAGE_KINDS[kind], state)
-            if mine != original:
+            for _ in range(3):  # a difference that goes away on a second look is the browser's timing, not a style
+                mine, original = _shot(ours, PAGE_KINDS[kind], state), _shot(theirs, PAGE_KINDS[kind], state)
+                if mine == original:
+                    break
+            else:
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 for name, data in (("cut", mine), ("material", original)):
                     (SCREENSHOTS / f"styles-{kind}-{size}-{scheme}{state and '-' + state}-{name}.png").write_bytes(data)
