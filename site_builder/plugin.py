@@ -111,6 +111,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
             env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_text)
             self.theme_css = theme_stylesheets(files)  # before the preview leaves out the files it keeps
+        search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it exists
+        env.globals["sb_search_url"] = search.url if search and search.is_documentation_page() else ""
         if self.preview:
             env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import posixpath
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import PROBLEM_RE, loaded_project, run_cli
+from conftest import PROBLEM_RE, loaded_project, run_cli, use_repo_theme
 from sitecheck import html_pages, mkdocs_build, search_records
 from site_builder.output.search import Indexer
 
@@ -88,3 +90,23 @@ def test_the_index_holds_each_text_once(repo_site: Path) -> None:
     assert "Cited by" not in references
     dois = [ref.get("doi") for ref in project.references.values() if ref.get("doi")]
     assert dois and all(doi in references for doi in dois), "each work's own text stays on the references page"
+
+
+@pytest.mark.parametrize("search_page", [True, False])
+def test_the_header_has_a_search_form_only_when_the_site_has_a_search_page(sample, search_page: bool) -> None:  # noqa: ANN001
+    project = sample()
+    use_repo_theme(project)  # the repository's header, and its content/search.md
+    if not search_page:
+        (project / "content" / "search.md").unlink()
+    site = project / "site"
+    result = mkdocs_build(project / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    pages = html_pages(site)
+    assert pages and (site / "search" / "index.html").is_file() == search_page
+    for page in pages:
+        actions = re.findall(r'<form class="sb-search-form" action="([^"]*)"', page.read_text(encoding="utf-8"))
+        if not search_page:
+            assert actions == [], page
+            continue
+        folder = posixpath.dirname(page.relative_to(site).as_posix())
+        assert [posixpath.normpath(posixpath.join(folder, a)) for a in actions] == ["search"], page
