@@ -109,7 +109,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
     def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a Jinja2 Environment
         if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
-            env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_text)
+            self.stylesheets.used.features = frozenset(config.theme.get("features") or ())
+            env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_template)
             self.theme_css = theme_stylesheets(files)  # before the preview leaves out the files it keeps
         search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it exists
         env.globals["sb_search_url"] = search.url if search and search.is_documentation_page() else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import jinja2
 import material
 import pytest
 import tinycss2
@@ -57,6 +58,24 @@ def test_names_come_from_words_of_templates_classes_of_html_and_the_scripts_a_pa
     used.add_page('<html><body><script src="../../assets/b.js?v=1"></script><script src="https://cdn.example/x.js"></script></body></html>', "cases/c/index.html")
     assert {"md-a", "admonition", "note"} <= used.names and "prose" not in used.names
     assert used.scripts == {"assets/b.js"}
+
+
+@pytest.mark.parametrize("features", [frozenset(), frozenset({"content.tabs.link"})])
+def test_a_theme_templates_blocks_for_features_the_site_leaves_off_do_not_count(features: frozenset[str]) -> None:
+    used = UsedNames()
+    used.features = features
+    source = (
+        '{% if "content.tabs.link" in features %}<div class="tabbed-set">{% endif %}'
+        '{% if "content.tabs.link" not in features %}<div class="untabbed">{% endif %}'
+        '{% if page.meta %}<p class="{{ "md-meta" }}">{% else %}<p class="md-plain">{% endif %}'
+    )
+    used.add_template(jinja2.Environment(), source)
+    on = "content.tabs.link" in features
+    assert ("tabbed-set" in used.names, "untabbed" in used.names) == (on, not on)
+    assert {"md-meta", "md-plain"} <= used.names  # any other test: both branches count
+    broken = UsedNames()
+    broken.add_template(jinja2.Environment(), '{% if "x" in features %}<p class="still-counted">')
+    assert "still-counted" in broken.names  # a template Jinja cannot read: every word counts
 
 
 def _selectors(css: str, *, with_properties: bool = False) -> list[str]:

@@ -5,7 +5,8 @@ annotations, forty admonition kinds, Mermaid, and the icons of features this sit
 reader downloads all of it. Here a rule is kept when every class its selector names (outside `:is()`, `:not()`
 and the like, which are kept as they are) is a name the site can produce:
 
-- a word of a theme template the build rendered (the recording loader below sees each one MkDocs loads),
+- a word of a theme template the build rendered (the recording loader below sees each one MkDocs loads), less
+  the blocks that a theme feature the site leaves off guards,
 - a word of the project's and the built-in page templates, and of every script of the site that a page loads
   (Material's own bundle, when the theme loads it, sets classes of its own),
 - a class of the HTML that Markdown wrote for hand-written pages, and the settings that name classes (the
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import tinycss2
-from jinja2 import BaseLoader, Environment
+from jinja2 import BaseLoader, Environment, TemplateSyntaxError, nodes
 
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -43,13 +44,13 @@ GROUPING = frozenset({"media", "supports", "container", "layer", "document"})
 class RecordingLoader(BaseLoader):
     """A Jinja loader that hands every template source it loads to `seen`, then behaves as the loader it wraps."""
 
-    def __init__(self, inner: BaseLoader, seen: Callable[[str], None]) -> None:
+    def __init__(self, inner: BaseLoader, seen: Callable[[Environment, str], None]) -> None:
         self.inner, self.seen = inner, seen
         self.has_source_access = inner.has_source_access
 
     def get_source(self, environment: Environment, template: str):  # noqa: ANN201 - Jinja's (source, filename, uptodate)
         source, filename, uptodate = self.inner.get_source(environment, template)
-        self.seen(source)
+        self.seen(environment, source)
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
@@ -63,6 +64,7 @@ class UsedNames:
         self.names: set[str] = set()
         self.reads: set[str] = set()  # custom properties (--name) that a template, script or page reads
         self.scripts: set[str] = set()  # the site's scripts that pages load (paths in the site)
+        self.features: frozenset[str] = frozenset()  # the theme's features the site turns on
         self.texts: set[bytes] = set()  # digests of the sources already read (templates are loaded again by every rebuild)
 
     def add_text(self, text: str) -> None:
@@ -72,6 +74,18 @@ class UsedNames:
             self.texts.add(key)
             self.names.update(WORD.findall(text))
             self.reads.update(VAR.findall(text))
+
+    def add_template(self, environment: Environment, source: str) -> None:
+        """The words a theme template can write: its text and string constants, leaving out the blocks that a
+        feature the site does not turn on guards (`{% if "content.tabs.link" in features %}`)."""
+        try:
+            tree = environment.parse(source)
+        except TemplateSyntaxError:  # Jinja reports it when the page is rendered; every word counts meanwhile
+            self.add_text(source)
+            return
+        words: list[str] = []
+        _reachable_text(tree, self.features, words)
+        self.add_text("\n".join(words))
 
     def add_html(self, html: str) -> None:
         """The classes of HTML another tool wrote (Markdown's)."""
@@ -100,6 +114,28 @@ class UsedNames:
                 self.add_text(data.decode("utf-8", "replace"))
         self.add_text(settings)
 
+
+
+def _feature_test(test: nodes.Node, features: frozenset[str]) -> bool | None:
+    """The value of `"name" in features` (or `not in`), else None (any other test: both branches count)."""
+    if isinstance(test, nodes.Compare) and isinstance(test.expr, nodes.Const) and isinstance(test.expr.value, str) and len(test.ops) == 1:
+        operand = test.ops[0]
+        if isinstance(operand.expr, nodes.Name) and operand.expr.name == "features" and operand.op in ("in", "notin"):
+            return (test.expr.value in features) == (operand.op == "in")
+    return None
+
+
+def _reachable_text(node: nodes.Node, features: frozenset[str], out: list[str]) -> None:
+    if isinstance(node, nodes.If):
+        value = _feature_test(node.test, features)
+        if value is not None:
+            for child in node.body if value else [*node.elif_, *node.else_]:
+                _reachable_text(child, features, out)
+            return
+    if isinstance(node, nodes.TemplateData) or (isinstance(node, nodes.Const) and isinstance(node.value, str)):
+        out.append(node.data if isinstance(node, nodes.TemplateData) else node.value)
+    for child in node.iter_child_nodes():
+        _reachable_text(child, features, out)
 
 
 def _split_selectors(prelude: list) -> list[list]:  # noqa: ANN401 - tinycss2 tokens
