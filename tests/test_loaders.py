@@ -109,9 +109,46 @@ def test_the_rules_chosen_for_each_text_include_every_rule_that_can_match_it(tex
         assert find_identifiers(text, strict, chosen) == find_identifiers(text, strict)
 
 
+# Ages and decades in digits and words, above and below 90 (a rule's own check of what it found decides there).
+AGE_PIECES = ["90", "89", "95's", "09", "099", "100", "1995", "٩٥", "9", " ", "-", "year-old", " years old", " years of age", "aged ", "age of ", "his ", "her ", "s", "'s", "y/o", "ninety", "Nınety", "one hundred", "centenarian", "nineties"]
+
+
+def _without_quick_tests(rules: tuple) -> tuple:
+    return tuple(rule.__class__(rule.name, rule.pattern, rule.advice, rule.accept) for rule in rules)
+
+
+@PROPERTY
+@given(st.lists(st.sampled_from(AGE_PIECES + PIECES) | st.text(max_size=3), max_size=10).map("".join), st.booleans())
+def test_a_rule_skipped_by_its_check_of_the_text_finds_nothing_there(text: str, strict: bool) -> None:
+    """Rule.finds (the age rule: a run of two or three digits above 89, or a word for such an age) turns a rule away
+    from a text only when everything the rule matches there would be refused: what is found stays the same."""
+    rules = RULES + (STRICT_RULES if strict else ())
+    found = [(rule.name, matched) for rule, matched in find_identifiers(text, strict)]
+    assert found == [(rule.name, matched) for rule, matched in find_identifiers(text, strict, _without_quick_tests(rules))]
+
+
+def test_the_age_rule_runs_only_where_an_age_above_89_can_stand() -> None:
+    from site_builder.records.privacy import AGE_RULE
+
+    assert not AGE_RULE.finds("A healthy 39-year-old, since the age of 5 [@lee1998synth, Section 2.3]")
+    assert all(AGE_RULE.finds(text) for text in ("a 95-year-old", "aged 100", "in her 90's", "a ninety-one-year-old", "a centenarian"))
+
+
+def test_the_scan_of_a_file_goes_on_after_each_text_a_hint_matches() -> None:
+    """rules_per_text searches a hint again from the text after the last one a match touched: a match that runs
+    over two texts, and matches in texts further on, all count."""
+    texts = ["no digits", "the record", "number 12345678 given", "plain", "MRN 1234567", "x", "patient no 99999999", "Dr Smith"]
+    chosen = rules_per_text(texts)
+    for text, rules in zip(texts, chosen, strict=True):
+        assert set(rules_per_text([text])[0]) <= set(rules), text
+    assert [i for i, rules in enumerate(chosen) if RULES[12] in rules] == [1, 2, 4, 6]  # 'record\nnumber' touches two texts
+    assert [i for i, rules in enumerate(chosen) if RULES[14] in rules] == [2, 4, 6]  # six digits or more
+    assert RULES[12].name == RULES[14].name == "record number"
+
+
 @pytest.mark.parametrize("text", [t for t, _, _ in IDENTIFYING])
 def test_quick_tests_keep_every_identifying_example(text: str) -> None:
-    everything = tuple(rule.__class__(rule.name, rule.pattern, rule.advice, rule.accept) for rule in RULES)
+    everything = _without_quick_tests(RULES)
     found = [(rule.name, matched) for rule, matched in find_identifiers(text)]
     assert [(rule.name, matched) for rule, matched in find_identifiers(text, rules=everything)] == found != []
     among_others = rules_per_text(["Decreased redness by day 12 [@doe2020sample]", text, "Dr"])[1]

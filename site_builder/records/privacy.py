@@ -12,7 +12,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from site_builder.records.load import CaseFile, format_field
@@ -60,6 +60,7 @@ class Rule:
     advice: str
     accept: Callable[[re.Match[str]], bool] = lambda match: True
     hints: tuple[Hint, ...] = ()  # quick tests that every text the rule can match passes
+    finds: Callable[[str], bool] = lambda text: True  # False when no match that accept() takes can be in the text
 
     def needs(self, text: str) -> bool:
         """False when the rule cannot match in text (each hint is a necessary condition)."""
@@ -97,34 +98,56 @@ def _ages_above_89(match: re.Match[str]) -> bool:
     return all(int(n) > 89 for n in match.group("n", "n2", "n3", "n4") if n)
 
 
+DIGIT_RUN_RE = re.compile(r"\d+")
+AGE_WORD_RE = re.compile(r"[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]")
+
+
+def _age_above_89_possible(text: str) -> bool:
+    """Whether the age rule can find something in text: each number its matches take is a whole run of two or three
+    digits above 89 ('a 39-year-old' has none); its other matches hold one of the words (ninety, hundred,
+    nonagenarian, centenarian; 'nineties')."""
+    return any(len(run) == 3 or (len(run) == 2 and int(run) > 89) for run in DIGIT_RUN_RE.findall(text)) or AGE_WORD_RE.search(text) is not None
+
+
+def _by_first_letter(alternatives: Iterable[bytes]) -> tuple[bytes, ...]:
+    """Quick alternatives that start with the same letter joined into one (such as b"M(?:r|s|iss)"): one scan instead
+    of several, each still from a literal start. A text matches the joined pattern wherever it matches one of them."""
+    groups: dict[bytes, list[bytes]] = {}
+    for alternative in alternatives:
+        assert alternative[:1].isalpha(), alternative
+        groups.setdefault(alternative[:1], []).append(alternative[1:])
+    return tuple(first + b"(?:" + b"|".join(rests) + b")" for first, rests in groups.items())
+
+
 # Quick tests that texts without a possible match fail (most clinical prose): each is implied by the rules that use it.
 DIGIT_RE = Hint(re.compile(r"\d+"), (rb"0+",))
 BORN_RE = Hint(re.compile("born"), (b"born",))
-FOUR_DIGITS_RE = Hint(re.compile(r"\d{4}"), (b"0000",))
+SPACED_YEAR_RE = Hint(re.compile(r"\s\d{4}"), (rb"0000(?<=%s0000)" % WS,))  # a year after a space: not the one in 'smith2024'
 SIX_DIGITS_RE = Hint(re.compile(r"\d{6}"), (b"000000",))
 ISO_DATE_HINT = Hint(re.compile(r"\d{4}[./-]\d"), (rb"0000[./-]0",))
-NUMERIC_DATE_HINT = Hint(re.compile(r"\d[./-]\d\d?[./-]\d"), (rb"0[./-]00?[./-]0",))
+NUMERIC_DATE_HINT = Hint(re.compile(r"\d[./-]\d\d?[./-]\d\d"), (rb"0[./-]00?[./-]00",))  # a year of two or four digits: not 'Section 2.3.1'
 NUMERIC_MONTH_HINT = Hint(re.compile(r"\d[./-]\d{4}|\d{4}[./-]\d"), (rb"0[./-]0000", rb"0000[./-]0"))
 SEASON_HINT = Hint(
     re.compile(
         r"[qQ][1-4]|[hH][12]|[qQ][uU][aA][rR][tT][eE][rR]|[sSſ][pP][rR][iIıİ][nN][gG]|[sSſ][uU][mM][mM][eE][rR]"
         r"|[aA][uU][tT][uU][mM][nN]|[fF][aA][lL][lL]|[wW][iIıİ][nN][tT][eE][rR]"
     ),
-    (b"q0", b"h0", b"quarter", b"spring", b"summer", b"autumn", b"fall", b"winter"),
+    (rb"q0(?<!\wq0)", rb"h0(?<!\wh0)", b"quarter", b"spring", b"summer", b"autumn", b"fall", b"winter"),  # Q1 and H1 start a word
     lower=True,
 )
 DIGIT_GROUPS_RE = Hint(re.compile(r"\d\d[\s.-]\d\d"), (rb"00" + WS[:-1] + rb".-]00",))
 # A month or weekday as MONTHS and WEEKDAYS write it: a whole name, or a short one that no letter follows ('Dec', not 'Decreased').
-MONTH_RE = Hint(re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), tuple(rb"%s(?:%s)?(?!\w)" % (m[:3].encode(), m[3:].encode()) for m in ("January", "February", "March", "April", "May", "June", "July", "August", "Sept", "September", "October", "November", "December")))
-WEEKDAY_RE = Hint(re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun"), (rb"Mon(?:day)?(?!\w)", rb"Tues?(?:day)?(?!\w)", rb"Wed(?:nes)?(?:day)?(?!\w)", rb"Thu(?:rs)?(?:day)?(?!\w)", rb"Fri(?:day)?(?!\w)", rb"Sat(?:ur)?(?:day)?(?!\w)", rb"Sun(?:day)?(?!\w)"))
-INITIALS_RE = Hint(re.compile(r"[A-Z]\.\s?[A-Z]\."), (rb"[A-Z]\." + WS + rb"?[A-Z]\.",))
+MONTH_RE = Hint(re.compile("Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), _by_first_letter(rb"%s(?:%s)?(?!\w)" % (m[:3].encode(), m[3:].encode()) for m in ("January", "February", "March", "April", "May", "June", "July", "August", "Sept", "September", "October", "November", "December")))
+WEEKDAY_RE = Hint(re.compile("Mon|Tue|Wed|Thu|Fri|Sat|Sun"), _by_first_letter((rb"Mon(?:day)?(?!\w)", rb"Tues?(?:day)?(?!\w)", rb"Wed(?:nes)?(?:day)?(?!\w)", rb"Thu(?:rs)?(?:day)?(?!\w)", rb"Fri(?:day)?(?!\w)", rb"Sat(?:ur)?(?:day)?(?!\w)", rb"Sun(?:day)?(?!\w)")))
+INITIALS_RE = Hint(re.compile(r"[A-Z]\.\s?[A-Z]\."), (rb"\.(?<=[A-Z]\.)" + WS + rb"?[A-Z]\.",))  # from the '.': a literal start
 # Written out case by case: IGNORECASE would match the same (with 'ı', 'İ' and 'ſ') but scans slower.
 AGE_HINT_RE = Hint(
     re.compile(
         r"\d[\s-]*[yY]|[gG][eE](?:[dD]|\s+[oO][fF])?\s+\d"
-        r"|[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|9\d'?[sSſ]"
+        r"|[nN][iIıİ][nN][eE][tT]|[hH][uU][nN][dD][rR][eE][dD]|[gG][eE][nN][aA][rR][iIıİ][aA][nN]|[cC][eE][nN][tT][eE][nN][aA][rR]|\s9\d'?[sSſ]"
     ),
-    (rb"0" + WS[:-1] + rb"-]*y", rb"ge(?:d|" + WS + rb"+of)?" + WS + rb"+0", b"ninet", b"hundred", b"genarian", b"centenar", rb"00'?s"),  # the bytes are scanned with every digit written as 0
+    (rb"0" + WS[:-1] + rb"-]*y", rb"ge(?:d|" + WS + rb"+of)?" + WS + rb"+0", b"ninet", b"hundred", b"genarian", b"centenar", rb"00s(?<=%s00s)" % WS, rb"00's(?<=%s00's)" % WS),  # the bytes are scanned with every digit written as 0; a
+    # decade ('90s') follows a space: the lookbehind keeps the scan for its literal start (a citation key such as 'lee1998s' has none)
     lower=True,
 )
 EMAIL_HINT_RE = Hint(re.compile(r"@[A-Za-z0-9-]+\."), (rb"@[A-Za-z0-9-]+\.",))
@@ -135,7 +158,7 @@ RECORD_WORD_RE = Hint(
 )
 PL_POSTCODE_HINT_RE = Hint(re.compile(r"\d\d-\d\d\d"), (b"00-000",))
 UK_POSTCODE_HINT_RE = Hint(re.compile(r"\d[ABD-HJLNP-UW-Z]{2}"), (rb"0[ABD-HJLNP-UW-Z]{2}",))
-HONORIFIC_RE = Hint(re.compile(HONORIFICS), tuple(h.encode() for h in "Mr Ms Mx Miss Dr Prof Mister Doctor Herr Frau Madame Mme Mlle".split()))
+HONORIFIC_RE = Hint(re.compile(HONORIFICS), _by_first_letter(h.encode() for h in "Mr Ms Mx Miss Dr Prof Mister Doctor Herr Frau Madame Mme Mlle".split()))
 
 AGE_RULE = Rule(
     "age above 89",
@@ -151,6 +174,7 @@ AGE_RULE = Rule(
     "ages above 89 are written as '90+' (patient.age_band: '90+')",
     _ages_above_89,
     hints=(AGE_HINT_RE,),
+    finds=_age_above_89_possible,
 )
 BIRTH_RULE = Rule(
     "date of birth",
@@ -219,7 +243,7 @@ RULES: tuple[Rule, ...] = (
             re.I,
         ),
         PARTIAL_DATE_ADVICE,
-        hints=(FOUR_DIGITS_RE, SEASON_HINT),
+        hints=(SPACED_YEAR_RE, SEASON_HINT),
     ),
     AGE_RULE,
     Rule(
@@ -338,6 +362,8 @@ def find_identifiers(text: str, strict: bool = False, rules: tuple[Rule, ...] | 
     strict adds the rules for unpublished cases; rules, when given, are the ones to run (in RULES order)."""
     taken: list[tuple[int, int, Rule, str]] = []
     for rule in possible_rules(text, strict) if rules is None else rules:
+        if not rule.finds(text):
+            continue
         for match in rule.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e, _, _ in taken) or not rule.accept(match):
@@ -352,7 +378,8 @@ DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
 
 
 def rules_per_text(texts: list[str], strict: bool = False) -> list[tuple[Rule, ...]]:
-    """For each text, the rules that can match in it (a superset), from one scan per hint over all the texts.
+    """For each text, the rules that can match in it (a superset), from a scan per hint over all the texts (after a
+    match it goes on from the next text not touched yet).
 
     A hint that matches inside a text is found by a scan of the joined texts at or before its start, by a match
     that touches that text: so every text a hint matches is among the texts its matches touch. ASCII text is
@@ -368,13 +395,19 @@ def rules_per_text(texts: list[str], strict: bool = False) -> list[tuple[Rule, .
     def texts_of(hint: Hint) -> frozenset[int]:
         if hint not in touched:
             found: set[int] = set()
-            if quick:
-                matches = [m.span() for pattern in hint.compiled for m in pattern.finditer(lowered if hint.lower else zeroed)]  # type: ignore[attr-defined]
-            else:
-                matches = [m.span() for m in hint.pattern.finditer(joined)]
-            for start, end in matches:
-                first, last = bisect.bisect_right(starts, start) - 1, bisect.bisect_right(starts, end - 1) - 1
-                found.update(range(first, last + 1))
+            scans = [(pattern, lowered if hint.lower else zeroed) for pattern in hint.compiled] if quick else [(hint.pattern, joined)]  # type: ignore[attr-defined]
+            for pattern, scanned in scans:
+                position = 0
+                while match := pattern.search(scanned, position):
+                    start, end = match.span()
+                    first, last = bisect.bisect_right(starts, start) - 1, bisect.bisect_right(starts, end - 1) - 1
+                    found.update(range(first, last + 1))
+                    # The texts up to the last one touched are found: a match inside any later text is found by a
+                    # search from the start of the next one (the leftmost match from there starts inside it at the latest).
+                    following = max(first, last) + 1
+                    if following >= len(starts):
+                        break
+                    position = starts[following]
             touched[hint] = frozenset(found)
         return touched[hint]
 
