@@ -21,3 +21,14 @@ def test_harness_smoke_run_measures_every_stage_at_100_records(tmp_path: Path) -
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
     assert "/ plain MkDocs build (no search) of the same generated pages, 100 records" in report
     assert "the plain build followed by `site-builder index` (both sites then searchable), 100 records" in report
+
+
+def test_validate_stages_prints_each_step_of_a_files_check(capsys) -> None:  # noqa: ANN001
+    from benchmarks.validate_stages import main as stages
+    from conftest import ROOTS
+
+    assert stages(["--project", str(ROOTS / "minimal"), "--files", "1", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 case files of ") and "(1 valid)" in out
+    for step in ("YAML load with positions", "privacy screen", "citations", "check, whole", "main process: entry read back"):
+        assert step in out

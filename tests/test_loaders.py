@@ -211,3 +211,10 @@ def test_a_key_with_a_colon_deep_in_lists_is_refused_every_time() -> None:
         with pytest.raises(YamlError) as raised:
             loads(text)
         assert (raised.value.line, raised.value.column) == (2, 5) and "must be a non-empty single line" in raised.value.message
+
+
+def test_loading_tells_whether_a_mapping_key_is_a_number() -> None:
+    """The disk cache keeps a record's data as JSON, which would turn a number key into a string: loading says."""
+    assert loads("a:\n  b: 1\n  '2': x\n").number_keys is False
+    assert loads("a:\n  - 2: x\n").number_keys is True
+    assert loads("2: x\n").number_keys is True

@@ -63,7 +63,7 @@ def check_record_data(path: Path, display: str, kind: str, raw_html_setting: str
     own += screen_case(loaded, decode(raw), texts)  # type: ignore[arg-type]
     cited = _citations(loaded)
     located = loaded.located.kept(_later_paths(loaded))  # the positions the project's checks still ask for
-    data = None if any(type(path[-1]) is int for path in loaded.located.keys) else loaded.located.data
+    data = None if loaded.located.number_keys else loaded.located.data
     return RecordCheck(replace(loaded, located=located, cited=cited), tuple(problems), tuple(own)), data
 
 
@@ -110,13 +110,13 @@ def _citations(loaded: CaseFile | StudyFile) -> tuple[Problem | Cited, ...]:
     for path, text in located.texts:
         if "@" not in text:
             continue  # every citation span, well-formed or not, holds an '@' (cite.SPAN_RE, cite.OPEN_RE)
-        at = located.position(path)
+        at, name = located.position(path), format_field(path)
         try:
             citations = find_citations(text)
         except CitationSyntaxError as exc:
-            found.append(Problem(loaded.display, *at, Severity.error, format_field(path), str(exc)))
+            found.append(Problem(loaded.display, *at, Severity.error, name, str(exc)))
             continue
-        found += [Cited(key, format_field(path), at) for citation in citations for key in citation.keys]
+        found += [Cited(item.key, name, at) for citation in citations for item in citation.items]
     record = loaded.record
     keys: list[tuple[tuple[str | int, ...], str]] = [(("source", "citation"), record.source.citation)]
     keys += [(("source", "reports", i, "citation"), report.citation) for i, report in enumerate(record.source.reports)]

@@ -38,7 +38,7 @@ AGE_WORDS = r"(?:ninety|one[- ]hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|
 WS = rb"[\s\x1c-\x1f]"  # what \s matches in ASCII text (bytes patterns leave out \x1c-\x1f)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # told apart by identity: a quick key while a file is scanned
 class Hint:
     """A pattern that every text a rule matches also matches, and the same test for ASCII text as bytes with each
     digit written 0 (lowered too when lower), as alternatives that each start with a literal: quicker to scan."""

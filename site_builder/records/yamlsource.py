@@ -46,6 +46,7 @@ class Located:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     texts: list[tuple[Path, str]] = field(default_factory=list)  # every string value with its path, as strings(data) gives them
+    number_keys: bool = False  # whether a mapping key is a number (JSON would turn it into a string)
 
     def kept(self, paths: list[Path]) -> Located:
         """A copy that answers position() for these paths only, as this one would: what later checks need."""
@@ -212,6 +213,7 @@ class _Builder:
     """
 
     def __init__(self, located: Located, aliases: bool):
+        self.located = located
         self.values = located.values
         self.keys = located.keys
         self.texts = located.texts
@@ -278,7 +280,9 @@ class _Builder:
                 key = _scalar(key_node, self.constructor)
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
                     key = str(key)
-                if not isinstance(key, int) and not KEY_RE.match(key):
+                if isinstance(key, int):
+                    self.located.number_keys = True
+                elif not KEY_RE.match(key):
                     raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
             at = path + (key,)
             if key in result:
