@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from site_builder.output.atomic import AtomicSite
@@ -19,7 +19,7 @@ from site_builder.engine.nav import expand_indications, nav_titles
 from site_builder.engine.config import SiteBuilderConfig, resolve
 from site_builder.pages.headings import HeadingStyle
 from site_builder.engine.page import RenderedMkDocsPage
-from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, theme_stylesheets
+from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, palette_names, theme_stylesheets
 from site_builder.pages.render import DEFAULT_TEMPLATES
 from site_builder.project import load_project
 from site_builder.output.search import Indexer, SearchIndexError
@@ -87,7 +87,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for path, data in site.assets.items():
             files.append(File.generated(config, path, content=data))
         if self.stylesheets:  # what our pages and scripts can name, and the settings that name classes
-            settings = f"{style.permalink_class} {config.theme.get('palette')!r} {config.theme.get('features')!r}"
+            settings = f"{style.permalink_class} {palette_names(config.theme.get('palette'))}"
             self.stylesheets.used.add_site([options.templates, DEFAULT_TEMPLATES], site.assets, settings)
         if self.config.nav_indications and config.nav:
             config.nav = expand_indications(config.nav, project)
@@ -106,24 +106,31 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         self.nav = nav  # its pages' titles are known once MkDocs has read every page (on_env)
         return nav
 
-    @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
-    def on_env(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - a Jinja2 Environment
+    @event_priority(200)  # before any plugin renders a template (the tags plugin's listings, at 100)
+    def _record_templates(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
         if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
             self.stylesheets.used.features = frozenset(config.theme.get("features") or ())
             env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_template)
             self.theme_css = theme_stylesheets(files)  # before the preview leaves out the files it keeps
-        search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it exists
-        env.globals["sb_search_url"] = search.url if search and search.is_documentation_page() else ""
+        return env
+
+    @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
+    def _keep_pages(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
+        search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it is built
+        built = search and search.is_documentation_page() and (search.inclusion.is_in_serve() if self.serving else search.inclusion.is_included())
+        env.globals["sb_search_url"] = search.url if built else ""
         if self.preview:
             env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
             log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
         return env
 
-    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:  # noqa: ANN001 - a Page
+    on_env = CombinedEvent(_record_templates, _keep_pages)
+
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' types
         if self.stylesheets and (not isinstance(page, RenderedMkDocsPage) or (page.markdown or "").strip()):
-            self.stylesheets.used.add_html(html)  # the classes Markdown wrote for a hand-written page
-        return html
+            self.stylesheets.used.add_html(page.content or "")  # what Markdown (and the tags plugin's listings) wrote
+        return context
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:  # noqa: ANN001 - a Page
         if self.stylesheets:

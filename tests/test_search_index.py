@@ -92,12 +92,16 @@ def test_the_index_holds_each_text_once(repo_site: Path) -> None:
     assert dois and all(doi in references for doi in dois), "each work's own text stays on the references page"
 
 
-@pytest.mark.parametrize("search_page", [True, False])
-def test_the_header_has_a_search_form_only_when_the_site_has_a_search_page(sample, search_page: bool) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("search_page", ["built", "missing", "exclude", "draft"])
+def test_the_header_has_a_search_form_only_when_the_site_has_a_search_page(sample, search_page: str) -> None:  # noqa: ANN001
     project = sample()
     use_repo_theme(project)  # the repository's header, and its content/search.md
-    if not search_page:
+    if search_page == "missing":
         (project / "content" / "search.md").unlink()
+    elif search_page != "built":  # MkDocs' own settings leave the page out of the built site
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write(f"{search_page}_docs: |\n  search.md\n")
+    search_page = search_page == "built"
     site = project / "site"
     result = mkdocs_build(project / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr

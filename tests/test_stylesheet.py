@@ -78,6 +78,19 @@ def test_a_theme_templates_blocks_for_features_the_site_leaves_off_do_not_count(
     assert "still-counted" in broken.names  # a template Jinja cannot read: every word counts
 
 
+def test_a_class_a_script_or_template_completes_from_a_prefix_keeps_its_rules() -> None:
+    css = '.md-status--new:after{content:"x"}.md-source__fact--version:before{content:"v"}.md-other{color:red}'
+    assert _cut(css, {"md-status--", "md-source__fact--"}) == css.replace(".md-other{color:red}", "")
+    assert _cut(css, {"md-", "md-status", "md-source__fact"}) == ""  # a bare 'md-' or a name without '--'/'__' is no prefix
+
+
+def test_scripts_a_page_loads_in_its_head_count_too() -> None:
+    used = UsedNames()
+    page = '<html><head><script src="js/early.js" defer></script></head><body>' + "x" * 20_000 + '<script src="js/late.js"></script></body></html>'
+    used.add_page(page, "index.html")
+    assert used.scripts == {"js/early.js", "js/late.js"}
+
+
 def _selectors(css: str, *, with_properties: bool = False) -> list[str]:
     """The selectors of a stylesheet, each as written (tinycss2's reading, grouping at-rules opened; rules with a
     function in their selector are not listed). With with_properties, only rules that set some property other
@@ -103,10 +116,17 @@ def test_every_selector_that_can_match_a_built_page_is_kept(sample, theme: str) 
     """Derived from the built site: a selector of Material's own stylesheets whose classes all appear on the built
     pages or in the scripts they load, and whose palette values the pages carry, is in the site's stylesheets."""
     project = sample()
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
     if theme != "material":  # the repository's theme override, which loads no Material script
-        config = yaml.safe_load((project / "mkdocs.yml").read_text())
         config["theme"]["custom_dir"] = str(Path(__file__).parent.parent / "templates" / "overrides")
-        (project / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    # classes and palette values that no file names whole: a colour of two words, a page status, a tags listing
+    config["theme"]["palette"] = {"primary": "deep purple", "accent": "light blue"}
+    config["extra"] = {"status": {"new": "Recently added"}}
+    config["nav"].append({"Tags": "tags.md"})
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    index = project / "content" / "index.md"
+    index.write_text(index.read_text().replace("---\n", "---\nstatus: new\ntags: [sample]\n", 1))
+    (project / "content" / "tags.md").write_text("# Tags\n\n<!-- material/tags -->\n")
     site = project / "site"
     result = mkdocs_build(project / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
@@ -122,6 +142,7 @@ def test_every_selector_that_can_match_a_built_page_is_kept(sample, theme: str) 
         if path.is_file():
             words.update(re.findall(r"[A-Za-z_][\w-]*", path.read_text(encoding="utf-8")))
     assert ("assets/javascripts/bundle." in " ".join(scripts)) == (theme == "material")
+    assert {"md-status--new", "md-tag"} <= classes and {"[data-md-color-primary=deep-purple]", "[data-md-color-accent=light-blue]"} <= palette
     cut_total = original_total = 0
     for built in sorted((site / "assets" / "stylesheets").glob("*.min.css")):
         original = (THEME / "assets" / "stylesheets" / built.name).read_text(encoding="utf-8")

@@ -12,7 +12,9 @@ and the like, which are kept as they are) is a name the site can produce:
 - a class of the HTML that Markdown wrote for hand-written pages, and the settings that name classes (the
   headings' permalink class, the palette).
 
-Over-counting a name only keeps a rule; every class a page can carry is counted, so no page loses a style
+A class also counts when it begins with a name ending in '--' or '__' (a script or template completes such a prefix
+at run time: `md-source__fact--${kind}`, `"md-status--" ~ type`). Over-counting a name only keeps a rule; every
+class a page can carry is counted, so no page loses a style
 (tests/test_browser_styles.py compares screenshots taken with Material's whole stylesheet). Colour rules for
 palettes the site does not use (`[data-md-color-primary=red]`) and custom properties no kept rule reads are left
 out too. The names only grow while `mkdocs serve` runs, since a rebuild may render fewer templates than the first.
@@ -33,7 +35,7 @@ WORD = re.compile(r"[A-Za-z_][\w-]*")
 CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 VAR = re.compile(r"var\(\s*(--[\w-]+)")
 SCRIPT_SOURCE = re.compile(r"""<script\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# Where a page loads its scripts: Material writes them last, before </body>
+# Where a page loads its scripts: in its <head>, and last, before </body> (Material's scripts, extra_javascript)
 SCRIPTS_TAIL = 8192
 # Attribute selectors that pick a palette: kept only for the values the site's pages carry
 PALETTE_ATTRIBUTES = frozenset({"data-md-color-primary", "data-md-color-accent", "data-md-color-scheme"})
@@ -95,14 +97,17 @@ class UsedNames:
 
     def add_page(self, html: str, dest_uri: str) -> None:
         """The scripts a finished page loads (their words count once the site is written: a script may set classes)."""
-        at = html.find("<script", max(0, len(html) - SCRIPTS_TAIL))
-        while at >= 0:
-            match = SCRIPT_SOURCE.match(html, at)
-            source = (match.group(1) or match.group(2) or "") if match else ""
-            source = source.split("?")[0].split("#")[0]
-            if source and "//" not in source and not source.startswith(("/", "data:")):
-                self.scripts.add(posixpath.normpath(posixpath.join(posixpath.dirname(dest_uri), source)))
-            at = html.find("<script", at + 7)
+        head_end = html.find("</head>")
+        tail = max(0, len(html) - SCRIPTS_TAIL)
+        for start, end in ((0, head_end if 0 <= head_end < tail else tail), (tail, len(html))):
+            at = html.find("<script", start, end)
+            while at >= 0:
+                match = SCRIPT_SOURCE.match(html, at)
+                source = (match.group(1) or match.group(2) or "") if match else ""
+                source = source.split("?")[0].split("#")[0]
+                if source and "//" not in source and not source.startswith(("/", "data:")):
+                    self.scripts.add(posixpath.normpath(posixpath.join(posixpath.dirname(dest_uri), source)))
+                at = html.find("<script", at + 7, end)
 
     def add_site(self, template_folders: Iterable[Path], assets: dict[str, bytes], settings: str) -> None:
         """Our page templates (*.j2 in each folder), our scripts among the site's assets, and the engine's settings
@@ -158,11 +163,19 @@ def _attribute(block) -> tuple[str, str] | None:  # noqa: ANN001 - a tinycss2 []
     return None
 
 
+def _named(name: str, names: frozenset[str]) -> bool:
+    """A class is named when it is a name, or begins with a name that ends in '--' or '__' (a modifier or element
+    prefix): a script or template that writes `md-source__fact--${kind}` or `"md-status--" ~ type` completes it."""
+    if name in names:
+        return True
+    return any(name[i - 1 : i + 1] in ("--", "__") and name[: i + 1] in names for i in range(1, len(name) - 1))
+
+
 def _selector_kept(tokens: list, names: frozenset[str]) -> bool:
     previous = None
     for token in tokens:
         if token.type == "ident" and previous is not None and previous.type == "literal" and previous.value == ".":
-            if token.value not in names:
+            if not _named(token.value, names):
                 return False
         elif token.type == "[] block":
             pair = _attribute(token)
@@ -277,6 +290,14 @@ class ThemeStylesheets:
             if source_map.exists():  # it maps the whole stylesheet, not this one
                 source_map.unlink()
         return saved
+
+
+def palette_names(palette: object) -> str:
+    """The values Material writes into data-md-color-* for a theme's palette setting (one entry or a list), with
+    its spaces turned into hyphens as the theme turns them ("deep purple" -> deep-purple)."""
+    entries = [palette] if isinstance(palette, dict) else palette if isinstance(palette, list) else []
+    values = [str(e[k]) for e in entries if isinstance(e, dict) for k in ("primary", "accent", "scheme") if e.get(k)]
+    return " ".join(v for value in values for v in (value, value.replace(" ", "-"), value.replace(" ", "-").lower()))
 
 
 # The theme's own stylesheets, as Material names them in the built site
