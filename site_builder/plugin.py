@@ -99,7 +99,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             file = File.generated(config, path, content=page.markdown)
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
-            RenderedMkDocsPage(file, config, page, titles.get(path))
+            RenderedMkDocsPage(file, config, page, titles.get(path), self.preview.conversions if self.preview else None)
         return files
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - MkDocs' Navigation

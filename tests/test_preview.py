@@ -3,6 +3,8 @@ list it, and the site it gives is the site a full render gives. Built from small
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from site_builder.pages.preview import RenderCache
@@ -72,3 +74,109 @@ def test_a_record_s_key_follows_its_fields_whether_or_not_the_object_was_seen_be
     assert fingerprint(case.model_copy()) == key  # an equal record read again
     assert fingerprint(case.model_copy(update={"title": "Another title"})) != key
     assert fingerprint(case, "x") != fingerprint(case, "y") != key
+
+
+def _set(path, **fields: object) -> None:  # noqa: ANN001
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(fields)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _key_outcome(path, description: str) -> None:  # noqa: ANN001
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["outcomes"][0]["description"] = description
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _number(html: str, case_id: str, key: str) -> int:
+    """The number of a work's citation in the evidence table's row of a case."""
+    [row] = [row.split("</tr>")[0] for row in html.split("<tr>") if f'href="{case_id}/"' in row]
+    [number] = re.findall(rf'href="#cite-{key}"[^>]*>(\d+)</a>', row)
+    return int(number)
+
+
+def test_a_row_of_the_evidence_table_follows_its_record_and_the_citation_numbers_before_it(sample) -> None:
+    root = sample("with-study")
+    case = root / "cases" / "sample-case.yaml"
+    # three cases, each key outcome citing one work: the table numbers them 1, 2, 3 in row order (by id)
+    for ident, key in (("a-case", "doe2020sample"), ("b-case", "roe2023preprint"), ("c-case", "poe2024series")):
+        copy = root / "cases" / f"{ident}.yaml"
+        copy.write_text(case.read_text(encoding="utf-8").replace("id: sample-case", f"id: {ident}"), encoding="utf-8")
+        _key_outcome(copy, f"Itch stopped in {ident} [@{key}].")
+    case.unlink()
+    cache = RenderCache()
+    first = _build(root, cache)
+    assert _number(first.pages["cases/index.md"].html, "c-case", "poe2024series") == 3
+    assert _build(root, cache).pages["cases/index.md"] == first.pages["cases/index.md"]  # every row from the cache
+
+    _set(root / "cases" / "b-case.yaml", title="A title changed in the preview")  # one row changes, nothing else
+    after = _build(root, cache)
+    assert 'href="b-case/">A title changed in the preview</a>' in after.pages["cases/index.md"].html
+    assert after.pages == _build(root, None).pages and after.assets == _build(root, None).assets
+
+    # the first row now cites the third row's work first: the third row's number changes, though its record did not
+    _key_outcome(root / "cases" / "a-case.yaml", "Itch stopped in a-case [@poe2024series].")
+    after = _build(root, cache)
+    assert _number(after.pages["cases/index.md"].html, "c-case", "poe2024series") == 1
+    assert _number(after.pages["cases/index.md"].html, "b-case", "roe2023preprint") == 2
+    assert after.pages == _build(root, None).pages
+
+
+def test_an_entry_of_the_references_page_follows_the_pages_citing_it_and_its_work(sample) -> None:
+    root = sample("with-study")
+    cache = RenderCache()
+    first = _build(root, cache)
+    entry = first.pages["references.md"].html.split('id="ref-doe2020sample"')[1].split("</div>")[0]
+    assert "Hand eczema treated on one side" in entry  # the sample case cites it
+    _retitle(root / "cases" / "sample-case.yaml", "A title changed in the preview")
+    after = _build(root, cache)
+    entry = after.pages["references.md"].html.split('id="ref-doe2020sample"')[1].split("</div>")[0]
+    assert "A title changed in the preview" in entry and "Hand eczema treated on one side" not in entry
+    assert after.pages == _build(root, None).pages
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("A Sample Case of {RSCE} Use", "A Renamed Case of {RSCE} Use"), encoding="utf-8")
+    after = _build(root, cache)
+    assert "A renamed case of RSCE use" in after.pages["references.md"].html.split('id="ref-doe2020sample"')[1].split("</div>")[0]
+    assert after.pages == _build(root, None).pages
+
+
+def test_the_open_data_follows_a_saved_record(sample) -> None:
+    root = sample("with-study")
+    cache = RenderCache()
+    first = _build(root, cache)
+    _retitle(root / "cases" / "sample-case.yaml", "A title changed in the preview")
+    after = _build(root, cache)
+    assert b"A title changed in the preview" in after.assets["data/cases.json"]
+    assert after.assets["data/studies.json"] is first.assets["data/studies.json"] or after.assets["data/studies.json"] == first.assets["data/studies.json"]
+    assert after.assets == _build(root, None).assets
+
+
+def test_a_kept_block_is_taken_only_where_the_page_cites_as_it_did(sample) -> None:
+    from site_builder.pages.headings import Headings
+    from site_builder.pages.preview import rendered_fragment
+    from site_builder.pages.resolve import Entry, PageCitations
+    from site_builder.records.cite import find_citations
+
+    entries = {key: Entry(key, key) for key in ("a", "b")}
+
+    def block(citations: PageCitations) -> str:
+        return "".join(citations.marker(span) for span in find_citations("[@a] [@b] [@b]"))
+
+    page = PageCitations("x.md", entries)
+    html, fragment = rendered_fragment(page, Headings(), lambda: block(page))
+    assert fragment is not None and fragment.html == html
+    fresh = PageCitations("x.md", entries)
+    assert fragment.fits(fresh) and fragment.replay(fresh) == html
+    assert (fresh.order, fresh.uses, fresh.numbers) == (page.order, page.uses, page.numbers)  # as rendering it did
+
+    before_b = PageCitations("x.md", entries)
+    before_b.number("b")  # the page cited b before the block: its numbers differ
+    assert not fragment.fits(before_b)
+    twice = PageCitations("x.md", entries)
+    block(twice)  # the same block earlier on the page: a and b are known, with other use counts
+    assert not fragment.fits(twice)
+    _, again = rendered_fragment(twice, Headings(), lambda: block(twice))
+    assert again is not None and again.fits(PageCitations("x.md", entries)) is False  # it cites keys the page numbered before it
+    headings = Headings()
+    _, with_heading = rendered_fragment(PageCitations("x.md", entries), headings, lambda: str(headings.heading(2, "A heading")))
+    assert with_heading is None  # its id depends on the headings before it

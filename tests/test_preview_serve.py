@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -203,3 +204,57 @@ def test_a_saved_theme_override_is_on_every_page_after_the_rebuild(project: Path
         assert_same_site(server.site, project, tmp_path)
     finally:
         server.stop()
+
+
+def test_a_hand_written_page_follows_the_files_it_links_to_and_logs_its_warnings_at_every_rebuild(project: Path, tmp_path: Path) -> None:
+    links = project / "content" / "links.md"
+    links.write_text("# Links\n\nSee [the glossary](glossary.md) and [a word](glossary.md#a-word).\n", encoding="utf-8")
+    missing = "contains a link 'glossary.md', but the target is not found"
+    server = Server(project, tmp_path / "preview")
+    try:
+        assert server.build() == "ok"
+        assert server.build() == "ok"  # nothing changed: its conversion is kept, and what it logged is logged again
+        assert server.log.read_text(encoding="utf-8").count(missing) == 2
+        glossary = project / "content" / "glossary.md"
+        glossary.write_text("# Glossary\n\nWords.\n", encoding="utf-8")  # the page it links to appears
+        assert server.build() == "ok"
+        assert 'href="../glossary/"' in (server.site / "links" / "index.html").read_text(encoding="utf-8")
+        assert server.log.read_text(encoding="utf-8").count(missing) == 2
+        no_anchor = "does not contain an anchor '#a-word'"  # checked on the pages a rebuild writes
+        assert server.log.read_text(encoding="utf-8").count(no_anchor) == 1
+        config = project / "mkdocs.yml"  # every page written again; the page's conversion is still the same
+        config.write_text(config.read_text(encoding="utf-8").replace("site_name: Sample site", "site_name: Sample site, renamed"), encoding="utf-8")
+        assert server.build() == "ok"
+        assert server.log.read_text(encoding="utf-8").count(no_anchor) == 2
+        glossary.write_text("# Glossary\n\n## A word\n\nWords.\n", encoding="utf-8")
+        assert server.build() == "ok"
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
+
+
+class _Page(SimpleNamespace):
+    """What PageDigests reads of a MkDocs page."""
+
+
+def _page(content: str, meta: dict, toc: list) -> _Page:  # noqa: ANN001
+    file = SimpleNamespace(inclusion=SimpleNamespace(name="INCLUDED"))
+    return _Page(file=file, url="x/", canonical_url=None, edit_url=None, title="X", meta=meta, toc=toc, content=content)
+
+
+def test_a_page_digest_follows_its_content_metadata_and_contents_whether_or_not_the_objects_are_the_ones_seen() -> None:
+    from site_builder.engine.preview import PageDigests
+
+    digests = PageDigests()
+    content, value, toc = "<p>" + "x" * 100 + "</p>", ["a"], []
+    first = digests.digest("x/index.html", _page(content, {"tags": value}, toc))
+    digests.rebuilt()
+    assert digests.digest("x/index.html", _page(content, {"tags": value}, toc)) == first  # the same objects
+    assert digests.digest("x/index.html", _page("<p>" + "x" * 100 + "</p>", {"tags": ["a"]}, [])) == first  # equal ones
+    digests.rebuilt()
+    assert digests.digest("x/index.html", _page(content.replace("x", "y", 1), {"tags": value}, toc)) != first
+    assert digests.digest("x/index.html", _page(content, {"tags": ["b"]}, toc)) != first
+    assert digests.digest("x/index.html", _page(content, {"tags": value, "title": "T"}, toc)) != first
+    assert digests.digest("x/index.html", _page(content, {"tags": True}, toc)) != digests.digest("x/index.html", _page(content, {"tags": 1}, toc))
+    link = SimpleNamespace(level=2, id="a", title="A", children=[])
+    assert digests.digest("x/index.html", _page(content, {"tags": value}, [link])) != first

@@ -525,5 +525,15 @@ def csl_items(references: list[Reference]) -> str:
 def json_list(items: list[Any]) -> str:
     """JSON with one item of the list to a line: readable and diffable by item, and written by json's C encoder
     (indent= makes json fall back to its Python encoder)."""
-    return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n" if items else "[]\n"
+    return json_lines([json_item(item) for item in items])
+
+
+def json_item(item: Any) -> str:
+    """One item of a json_list, as its line."""
+    return json.dumps(item, ensure_ascii=False)
+
+
+def json_lines(lines: list[str]) -> str:
+    """The json_list of items already written by json_item."""
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
 

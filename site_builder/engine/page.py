@@ -3,7 +3,12 @@ hand-written Markdown (a content page's body, an indication's own text) converte
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,6 +18,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from site_builder.pages.preview import fingerprint
 from site_builder.pages.site import RenderedPage
 
 
@@ -41,11 +47,94 @@ def _nav_urls(items: Any) -> list[str]:
     return urls
 
 
+@dataclass(frozen=True)
+class _Converted:
+    """What MkDocs' conversion of a page's Markdown left on the page, and logged."""
+
+    content: str
+    toc: list[dict[str, Any]]  # flat toc tokens
+    title: str | None
+    anchors: frozenset[str]
+    links: dict[str, dict[str, str]] | None  # links to anchors, by the src_uri of the page linked to
+    logged: tuple[logging.LogRecord, ...]
+
+
+class _Capture(logging.Handler):
+    """The records logged by this thread while it is attached (the server's other threads log too)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.thread, self.records = threading.get_ident(), []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.records.append(record)
+
+
+@contextlib.contextmanager
+def _captured(names: tuple[str, ...]) -> Iterator[list[logging.LogRecord]]:
+    capture = _Capture()
+    loggers = [logging.getLogger(name) for name in names]
+    for logger in loggers:
+        logger.addHandler(capture)
+    try:
+        yield capture.records
+    finally:
+        for logger in loggers:
+            logger.removeHandler(capture)
+
+
+@dataclass
+class Conversions:
+    """A preview's hand-written Markdown as MkDocs converted it, per page: converted again only when its Markdown
+    changed, or what the conversion reads besides it (the page's own file and address, the Markdown extensions and
+    their settings, link validation, and every file's path, address and inclusion, which links are resolved
+    against). What the conversion logged (a link to a missing page) is logged again when it is taken from here, so
+    that a strict build fails as it would. Python-Markdown and MkDocs (the loggers LOGGERS) are the ones heard."""
+
+    LOGGERS = ("mkdocs", "MARKDOWN")
+    pages: dict[str, tuple[str, _Converted]] = field(default_factory=dict)  # src_uri -> (key, conversion)
+    files: tuple[Callable[[], Files | None], str] = (lambda: None, "")  # the latest build's files (weakly), their key
+
+    def key(self, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.files[0]() is not files:
+            found = "\n".join(f"{f.src_uri}\t{f.dest_uri}\t{f.inclusion.value}" for f in files)  # dest_uri: its address
+            settings = (config.markdown_extensions, config.mdx_configs, config.validation, config.use_directory_urls)
+            self.files = (weakref.ref(files), fingerprint(found, *settings, logging.getLogger("mkdocs.structure.pages").getEffectiveLevel()))
+        file = page.file
+        return fingerprint(self.files[1], file.src_uri, file.url, file.inclusion.name, page.markdown)
+
+    def convert(self, page: Page, config: MkDocsConfig, files: Files, convert: Callable[[], None]) -> None:
+        """Set what convert() sets on the page (MkDocs' Page.render), from here when nothing it reads changed."""
+        key = self.key(page, config, files)
+        found = self.pages.get(page.file.src_uri)
+        if found is not None and found[0] == key:
+            done = found[1]
+            for record in done.logged:
+                logging.getLogger(record.name).handle(record)
+            page.content, page.toc, page._title_from_render = done.content, get_toc(done.toc), done.title
+            page.present_anchor_ids = set(done.anchors)
+            if done.links is not None:
+                page.links_to_anchors = {files.get_file_from_path(uri): dict(links) for uri, links in done.links.items()}
+            return
+        with _captured(self.LOGGERS) as logged:
+            convert()
+        links = getattr(page, "links_to_anchors", None)
+        self.pages[page.file.src_uri] = key, _Converted(
+            page.content or "",
+            _flat(page.toc),
+            page._title_from_render,
+            frozenset(page.present_anchor_ids or ()),
+            {target.src_uri: dict(anchors) for target, anchors in links.items()} if links is not None else None,
+            tuple(logged),
+        )
+
+
 class RenderedMkDocsPage(Page):
     """A page whose HTML our templates wrote: MkDocs reads its metadata and HTML from us, not from a file."""
 
-    def __init__(self, file: File, config: MkDocsConfig, rendered: RenderedPage, title: str | None = None) -> None:
-        self.rendered = rendered
+    def __init__(self, file: File, config: MkDocsConfig, rendered: RenderedPage, title: str | None = None, conversions: Conversions | None = None) -> None:
+        self.rendered, self.conversions = rendered, conversions
         extra = config.get("extra") or {}
         homepage = extra.get("homepage") if hasattr(extra, "get") else None
         self._homepage = homepage if isinstance(homepage, str) else ""  # the theme's logo links there when set
@@ -55,10 +144,18 @@ class RenderedMkDocsPage(Page):
         self.markdown, self.meta = self.rendered.markdown, dict(self.rendered.meta)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        middle, html, anchors = [], "", set()
-        if (self.markdown or "").strip():  # hand-written Markdown, converted like any MkDocs page
+        if not (self.markdown or "").strip():  # all of it our HTML: its content and toc made once per page object
+            made = self.rendered.engine.get("mkdocs")
+            if made is None:
+                made = self.rendered.engine["mkdocs"] = (self.rendered.content(), get_toc(self.rendered.toc()))
+            self.content, self.toc = made
+            self.present_anchor_ids = set(self.rendered.anchors)
+            return
+        if self.conversions is None:  # hand-written Markdown, converted like any MkDocs page
             super().render(config, files)
-            middle, html, anchors = _flat(self.toc), self.content or "", set(self.present_anchor_ids or ())
+        else:
+            self.conversions.convert(self, config, files, lambda: super(RenderedMkDocsPage, self).render(config, files))
+        middle, html, anchors = _flat(self.toc), self.content or "", set(self.present_anchor_ids or ())
         self.content = self.rendered.content(html)
         self.toc = get_toc(self.rendered.toc(middle))
         self.present_anchor_ids = anchors | self.rendered.anchors

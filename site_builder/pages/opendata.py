@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 from enum import Enum
 
-from site_builder.citations.metadata import SiteMeta, json_list, page_url
+from site_builder.citations.metadata import SiteMeta, json_item, json_lines, json_list, page_url
 from site_builder.records.model import Absence, Case, is_reported
 from site_builder.pages.facts import SiteFacts
 from site_builder.pages.publications import publication_year
@@ -157,14 +158,20 @@ def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object
     ]
 
 
-def open_data(project: Project, meta: SiteMeta, facts: SiteFacts, references: str) -> dict[str, bytes]:
-    """The open-data files, keyed by their docs-relative path; references is the bibliography as CSL-JSON (csl_items)."""
+def record_line(meta: SiteMeta, record: Case | Study, path: str) -> str:
+    """One record of data/cases.json or data/studies.json, as its line: the address of its page (path), every field."""
+    return json_item({"url": page_url(meta, path), **_dump(record)})
+
+
+def open_data(project: Project, meta: SiteMeta, facts: SiteFacts, references: str,
+              line: Callable[[SiteMeta, Case | Study, str], str] = record_line) -> dict[str, bytes]:
+    """The open-data files, keyed by their docs-relative path; references is the bibliography as CSL-JSON (csl_items);
+    line writes a record's line of JSON (a preview's keeps the lines of unchanged records)."""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
-    records = [{"url": page_url(meta, f"cases/{c.id}.md"), **_dump(c)} for c in cases]
     studies = sorted(project.studies.values(), key=lambda s: s.id)
     return {
-        "data/cases.json": _json(records),
-        "data/studies.json": _json([{"url": page_url(meta, f"studies/{s.id}.md"), **_dump(s)} for s in studies]),
+        "data/cases.json": json_lines([line(meta, c, f"cases/{c.id}.md") for c in cases]).encode("utf-8"),
+        "data/studies.json": json_lines([line(meta, s, f"studies/{s.id}.md") for s in studies]).encode("utf-8"),
         "data/outcomes.csv": _csv(OUTCOME_COLUMNS, outcome_rows(project, meta)),
         "data/cases.csv": _csv(CSV_COLUMNS, [case_row(case, meta) for case in cases]),
         "data/records.csv": _csv(RECORD_COLUMNS, record_rows(project, meta, facts)),

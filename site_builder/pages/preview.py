@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from site_builder.pages.headings import Headings
+from site_builder.pages.resolve import PageCitations
+
 T = TypeVar("T")
 
 
@@ -68,6 +71,48 @@ class CachedPage:
     assets: tuple[tuple[str, bytes], ...]  # its downloads
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """A block of a page as rendered, with what it did to the page's citations: its HTML holds the numbers and
+    back-link ids of the citations it makes, which depend on what the page cited before it. It is taken again only
+    where the page stands as it stood then for the keys it cites."""
+
+    html: str
+    numbered: int  # how many keys the page had numbered before it (matters when it numbers keys of its own)
+    new: tuple[str, ...]  # the keys it numbered first, in order
+    known: tuple[tuple[str, int, int], ...]  # the keys numbered before it that it cites: (key, number, uses before it)
+    uses: tuple[tuple[str, int], ...]  # how many times it cites each key
+    unresolved: tuple[str, ...]  # the keys it cites that the bibliography lacks
+
+    def fits(self, citations: PageCitations) -> bool:
+        """Whether the page's citations so far are, for this block, what they were when it was rendered."""
+        if self.new and (len(citations.order) != self.numbered or any(key in citations.numbers for key in self.new)):
+            return False
+        return all(citations.numbers.get(key) == number and citations.uses.get(key, 0) == uses for key, number, uses in self.known)
+
+    def replay(self, citations: PageCitations) -> str:
+        """What rendering the block does to the page's citations, done again; its HTML."""
+        for key in self.new:
+            citations.number(key)
+        for key, count in self.uses:
+            citations.uses[key] = citations.uses.get(key, 0) + count
+        citations.unresolved.extend(self.unresolved)
+        return self.html
+
+
+def rendered_fragment(citations: PageCitations, headings: Headings, render: Callable[[], str]) -> tuple[str, Fragment | None]:
+    """A block rendered, with what it did to the page's citations; no Fragment when it added a heading (its id is
+    unique on the page by what came before)."""
+    numbered, uses, unresolved, heads = len(citations.order), dict(citations.uses), len(citations.unresolved), (len(headings.tokens), headings.split)
+    html = str(render())
+    if (len(headings.tokens), headings.split) != heads:
+        return html, None
+    new = tuple(citations.order[numbered:])
+    cited = [(key, count - uses.get(key, 0)) for key, count in citations.uses.items() if count != uses.get(key, 0)]
+    known = tuple((key, citations.numbers[key], uses.get(key, 0)) for key, _ in cited if key not in new)
+    return html, Fragment(html, numbered, new, known, tuple(cited), tuple(citations.unresolved[unresolved:]))
+
+
 @dataclass
 class RenderCache:
     """Record pages, and what is made from the whole bibliography, of the previous renders, within one preview
@@ -75,6 +120,8 @@ class RenderCache:
 
     pages: dict[str, CachedPage] = field(default_factory=dict)
     made: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name: (key of its inputs, value)
+    pieces: dict[str, Any] = field(default_factory=dict)  # key of what it is made from: a piece of a page or file
+    used: set[str] = field(default_factory=set)  # the pieces the current render asked for
     hits: int = 0
 
     def kept(self, name: str, key: str, make: Callable[[], T]) -> T:
@@ -92,3 +139,20 @@ class RenderCache:
             self.hits += 1
             return found
         return None
+
+    def piece(self, key: str) -> Any:
+        """A piece of a page or file (a row of a list, a record's line of open data) kept under the key of what it
+        is made from, or None."""
+        self.used.add(key)
+        return self.pieces.get(key)
+
+    def keep(self, key: str, value: Any) -> Any:
+        self.pieces[key] = value
+        self.used.add(key)
+        return value
+
+    def swept(self) -> None:
+        """A render is complete: forget the pieces it did not ask for (made from inputs that no longer exist)."""
+        for key in self.pieces.keys() - self.used:
+            del self.pieces[key]
+        self.used = set()

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from markdown.extensions.toc import nest_toc_tokens
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
+from markupsafe import Markup
 
 from site_builder.citations.csl import DEFAULT_STYLE, Formatter
 from site_builder.records.history import file_dates
@@ -24,10 +25,10 @@ from site_builder.records.markup import escape_meta, inert, strip_controls
 from site_builder.citations.metadata import PageCitationFormatter, PageInfo, SiteMeta, coins, csl_items, dublin_core, highwire, jsonld, opengraph, page_bibtex, page_csl_json, download_name, page_dates, page_dir, page_ris, script_json
 from site_builder.records.model import Case, Problem, Severity
 from site_builder.records.study import Study
-from site_builder.pages.opendata import open_data
+from site_builder.pages.opendata import open_data, record_line
 from site_builder.pages.facts import SiteFacts, site_facts
-from site_builder.pages.records import case_view, study_view
-from site_builder.pages.preview import CachedPage, RenderCache, T, fingerprint, templates_stamp
+from site_builder.pages.records import RecordView, case_view, study_view
+from site_builder.pages.preview import CachedPage, Fragment, RenderCache, T, fingerprint, rendered_fragment, templates_stamp
 from site_builder.project import Project
 from site_builder.pages.render import DEFAULT_TEMPLATES, HAND_WRITTEN, content_template, make_environment, render
 from site_builder.pages.resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
@@ -66,6 +67,9 @@ class RenderedPage:
     head_toc: list[dict[str, Any]] = field(default_factory=list)  # flat toc tokens (level, id, name)
     tail_toc: list[dict[str, Any]] = field(default_factory=list)
     anchors: frozenset[str] = frozenset()
+    # What an engine made from this page, kept with it (a preview hands unchanged pages, the same objects, to every
+    # rebuild): nothing here is part of the page's value
+    engine: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def html(self) -> str:
@@ -138,6 +142,7 @@ class _Builder:
             page_path=path,
             citations=citations,
             headings=headings,
+            cached=self.fragments(template, path, citations, headings),
             directory_urls=self.options.directory_urls,
             link_root=self.options.link_root,
             entries=self.entries,
@@ -146,6 +151,37 @@ class _Builder:
             **self.links,
             **context,
         )
+
+    def fragments(self, template: str, path: str, citations: PageCitations, headings: Headings) -> Callable[..., Markup]:
+        """The templates' `cached`: `{% call cached("name", value, ...) %}...{% endcall %}` gives the block's HTML; in
+        a preview, the HTML the block gave on this page last time, when the values are the same (a record view stands
+        for its record, in lists too) and so is everything a whole page is rendered from (self.shared: options,
+        bibliography, indications, templates). The values must be all the block shows besides these and its
+        citations, whose numbers follow what the page cited before it (see Fragment); a block that adds a heading is
+        not kept."""
+        def cached(*values: Any, caller: Callable[[], str]) -> Markup:
+            if self.cache is None:
+                return Markup(caller())
+            key = fingerprint(self.shared, template, path, *(self.key_value(value) for value in values))
+            found: Fragment | None = self.cache.piece(key)
+            if found is not None and found.fits(citations):
+                return Markup(found.replay(citations))
+            html, fragment = rendered_fragment(citations, headings, caller)
+            if fragment is not None:
+                self.cache.keep(key, fragment)
+            return Markup(html)
+
+        return cached
+
+    def key_value(self, value: Any) -> Any:
+        """A value a cached block names, as its key holds it: a record view as its record's digest, lists walked."""
+        if isinstance(value, RecordView):
+            return "record", self.digests[id(value.record)]
+        if isinstance(value, list):
+            return [self.key_value(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self.key_value(item) for item in value)
+        return value
 
     def template(self, path: str, template: str, facts: PageFacts = PageFacts(), cache_key: str = "", **context: Any) -> None:
         """A generated page: its template rendered to HTML (or, in a preview, taken as last rendered when nothing it
@@ -338,13 +374,32 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
         coins=coins,
         usage=builder.site.usage,
         titles=builder.site.titles,
+        cited_by={key: [(page, builder.site.titles[page]) for page in pages] for key, pages in builder.site.usage.items()},
     )
     builder.site.assets.update(_assets(options.templates))
     references = _kept(cache, "references.json", (project.references,), lambda: csl_items(list(project.references.values())))
-    builder.site.assets.update(open_data(project, options.meta, data, references))
+    builder.site.assets.update(open_data(project, options.meta, data, references, _record_lines(builder, cache)))
     for loaded in project.case_files.values():
         builder.site.assets.update(published_images(loaded, project.paths.root))
+    if cache is not None:
+        cache.swept()
     return builder.site
+
+
+def _record_lines(builder: _Builder, cache: RenderCache | None) -> Callable[[SiteMeta, Case | Study, str], str]:
+    """How open data writes a record's line of JSON: in a preview, kept per record while it and the site's
+    metadata are unchanged."""
+    if cache is None:
+        return record_line
+    site = fingerprint(builder.options.meta)
+
+    def line(meta: SiteMeta, record: Case | Study, path: str) -> str:
+        if meta is not builder.options.meta:
+            return record_line(meta, record, path)
+        key = fingerprint("open data", site, path, builder.digests[id(record)])
+        return cache.piece(key) or cache.keep(key, record_line(meta, record, path))
+
+    return line
 
 
 def _entries(project: Project, options: SiteOptions, cache: RenderCache | None) -> dict[str, Entry]:
