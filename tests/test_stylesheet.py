@@ -91,6 +91,25 @@ def test_scripts_a_page_loads_in_its_head_count_too() -> None:
     assert used.scripts == {"js/early.js", "js/late.js"}
 
 
+def test_html_and_templates_read_before_are_skipped_and_changed_ones_are_read() -> None:
+    used = UsedNames()
+    page = '<p class="admonition note">A page</p>'
+    used.add_text(page)  # the same text as a template: its words, not the classes of HTML
+    used.add_html(page.replace("note", "tip"))
+    assert "tip" in used.names
+    used.add_html(page.replace("note", "warning"))  # a preview's rebuild hands over the page changed
+    assert {"tip", "warning"} <= used.names
+    used.add_html('<p class="x" style="color: var(--md-a)">A page</p>')
+    used.add_html('<p class="x" style="color: var(--md-b)">A page</p>')
+    assert {"--md-a", "--md-b"} <= used.reads
+    template = '{% if "content.tabs.link" in features %}<div class="tabbed-set">{% endif %}'
+    used.add_template(jinja2.Environment(), template)
+    assert "tabbed-set" not in used.names
+    used.features = frozenset({"content.tabs.link"})  # the same template read with other features
+    used.add_template(jinja2.Environment(), template)
+    assert "tabbed-set" in used.names
+
+
 def _selectors(css: str, *, with_properties: bool = False) -> list[str]:
     """The selectors of a stylesheet, each as written (tinycss2's reading, grouping at-rules opened; rules with a
     function in their selector are not listed). With with_properties, only rules that set some property other

@@ -67,19 +67,28 @@ class UsedNames:
         self.reads: set[str] = set()  # custom properties (--name) that a template, script or page reads
         self.scripts: set[str] = set()  # the site's scripts that pages load (paths in the site)
         self.features: frozenset[str] = frozenset()  # the theme's features the site turns on
-        self.texts: set[bytes] = set()  # digests of the sources already read (templates are loaded again by every rebuild)
+        self.texts: set[bytes] = set()  # digests of the texts and HTML already read (a rebuild loads them again)
+
+    def _new(self, kind: bytes, text: str) -> bool:
+        """Whether this text was not read before as this kind (what was read once adds nothing the second time)."""
+        key = hashlib.blake2b(kind + text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if key in self.texts:
+            return False
+        self.texts.add(key)
+        return True
 
     def add_text(self, text: str) -> None:
         """Every word of a template, a script or a setting."""
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if key not in self.texts:
-            self.texts.add(key)
+        if self._new(b"text:", text):
             self.names.update(WORD.findall(text))
             self.reads.update(VAR.findall(text))
 
     def add_template(self, environment: Environment, source: str) -> None:
         """The words a theme template can write: its text and string constants, leaving out the blocks that a
-        feature the site does not turn on guards (`{% if "content.tabs.link" in features %}`)."""
+        feature the site does not turn on guards (`{% if "content.tabs.link" in features %}`). Parsed once per source
+        and features (a preview's every rebuild loads the theme's templates again)."""
+        if not self._new(f"template:{sorted(self.features)!r}:".encode(), source):
+            return
         try:
             tree = environment.parse(source)
         except TemplateSyntaxError:  # Jinja reports it when the page is rendered; every word counts meanwhile
@@ -90,10 +99,11 @@ class UsedNames:
         self.add_text("\n".join(words))
 
     def add_html(self, html: str) -> None:
-        """The classes of HTML another tool wrote (Markdown's)."""
-        for match in CLASS_ATTRIBUTE.finditer(html):
-            self.names.update((match.group(1) or match.group(2) or "").split())
-        self.reads.update(VAR.findall(html))
+        """The classes of HTML another tool wrote (Markdown's); a preview's rebuild hands most pages over unchanged."""
+        if self._new(b"html:", html):
+            for match in CLASS_ATTRIBUTE.finditer(html):
+                self.names.update((match.group(1) or match.group(2) or "").split())
+            self.reads.update(VAR.findall(html))
 
     def add_page(self, html: str, dest_uri: str) -> None:
         """The scripts a finished page loads (their words count once the site is written: a script may set classes)."""
