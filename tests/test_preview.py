@@ -180,3 +180,46 @@ def test_a_kept_block_is_taken_only_where_the_page_cites_as_it_did(sample) -> No
     headings = Headings()
     _, with_heading = rendered_fragment(PageCitations("x.md", entries), headings, lambda: str(headings.heading(2, "A heading")))
     assert with_heading is None  # its id depends on the headings before it
+
+
+def test_a_page_s_citation_follows_the_page_and_the_pages_that_decided_how_pages_are_cited() -> None:
+    from types import SimpleNamespace
+
+    from site_builder.pages.preview import CiteThisPage
+
+    class Decides:
+        """As PageCitationFormatter: how pages with the same dates are cited is decided on the first of them, the
+        access date on the very first page."""
+
+        def __init__(self) -> None:
+            self.accessed, self.templates = False, {}
+
+        def __call__(self, page) -> tuple[str, str]:  # noqa: ANN001
+            if self.accessed is False:
+                self.accessed = page.title
+            decided = self.templates.setdefault((page.published, page.modified), page.title)
+            return f"{page.title}, as {decided}, dated as {self.accessed}", ""
+
+    def cite(cache, pages):  # noqa: ANN001, ANN202
+        citations = CiteThisPage(Decides, cache)
+        out = [citations(page, "the site's options") for page in pages]
+        if cache is not None:
+            cache.swept()
+        return out
+
+    def page(title: str, published: str) -> SimpleNamespace:
+        return SimpleNamespace(title=title, published=published, modified="")
+
+    cache = RenderCache()
+    renders = [
+        [page("a", "2020"), page("b", "2021"), page("c", "2020")],
+        [page("a", "2020"), page("b", "2021"), page("c", "2020")],  # all kept
+        [page("a", "2020"), page("B", "2021"), page("c", "2020")],  # a page that decides its dates changed
+        [page("a", "2020"), page("b", "2021"), page("c", "2020")],
+        [page("a", "2020"), page("b", "2021"), page("C", "2020")],  # the page changed
+        [page("A", "2020"), page("b", "2021"), page("C", "2020")],  # the pages that decided changed
+        [page("b", "2021"), page("A", "2020"), page("C", "2020")],  # another page is first
+        [page("b", "2021"), page("A", "2020"), page("C", "2021")],  # other dates
+    ]
+    for pages in renders:
+        assert cite(cache, pages) == cite(None, pages)

@@ -28,7 +28,7 @@ from site_builder.records.study import Study
 from site_builder.pages.opendata import open_data, record_line
 from site_builder.pages.facts import SiteFacts, site_facts
 from site_builder.pages.records import RecordView, case_view, study_view
-from site_builder.pages.preview import CachedPage, Fragment, RenderCache, T, fingerprint, rendered_fragment, templates_stamp
+from site_builder.pages.preview import CachedPage, Fragment, CiteThisPage, RenderCache, T, fingerprint, rendered_fragment, templates_stamp
 from site_builder.project import Project
 from site_builder.pages.render import DEFAULT_TEMPLATES, HAND_WRITTEN, content_template, make_environment, render
 from site_builder.pages.resolve import BIBLIOGRAPHY_PAGE, Entry, PageCitations, ref_anchor
@@ -122,7 +122,10 @@ class _Builder:
 
     def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry], cache: RenderCache | None = None):
         self.project, self.options, self.env, self.entries, self.cache = project, options, env, entries, cache
-        self.page_citation = PageCitationFormatter(Formatter(options.style), options.meta)
+        def citing() -> PageCitationFormatter:  # a preview keeps the style as loaded
+            return PageCitationFormatter(_kept(cache, "formatter", (options.style,), lambda: Formatter(options.style)), options.meta)
+
+        self.page_citation = CiteThisPage(citing, cache)
         self.site = Site(usage={key: [] for key in project.references})
         self.history = file_dates(project.paths.root)
         # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
@@ -247,7 +250,7 @@ class _Builder:
             "og": opengraph(self.options.meta, info),
             "jsonld": script_json(jsonld(self.options.meta, info)),
         }
-        text, html = self.page_citation(info)
+        text, html = self.page_citation(info, self.shared)
         downloads = []
         for target, (name, label, make) in zip(self.downloads(path), DOWNLOADS):
             self.site.assets[target] = make(self.options.meta, info).encode("utf-8")
