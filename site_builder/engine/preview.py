@@ -46,7 +46,7 @@ class Written:
     """What the site folder holds after a complete rebuild: per destination path, the digest of what was written."""
 
     chrome: str  # what every page shows around its content
-    outputs: dict[str, str | bytes]  # dest_uri -> the page's digest, a generated file's bytes, "" for a copied file
+    outputs: dict[str, tuple[Any, ...] | bytes | str]  # dest_uri -> the page's digest, a generated file's bytes, "" for a copied file
 
 
 def _toc(links: Iterable[Any]) -> Iterator[tuple[int, str, str]]:
@@ -85,7 +85,7 @@ class PageDigests:
     seen: dict[str, _Parts] = field(default_factory=dict)  # dest_uri -> the parts as the previous rebuild found them
     now: dict[str, _Parts] = field(default_factory=dict)
 
-    def digest(self, dest: str, page: Page) -> str:
+    def digest(self, dest: str, page: Page) -> tuple[Any, ...]:
         before, meta = self.seen.get(dest), tuple(page.meta.items())
         if before is not None and len(meta) == len(before.meta) and all(k == k0 and v is v0 for (k, v), (k0, v0) in zip(meta, before.meta)):
             meta_digest = before.meta_digest
@@ -95,8 +95,7 @@ class PageDigests:
         toc_digest = before.toc_digest if before is not None and toc is before.toc else fingerprint(list(_toc(toc)))
         content_digest = before.content_digest if before is not None and content is before.content else fingerprint(content)
         self.now[dest] = _Parts(meta, meta_digest, toc, toc_digest, content, content_digest)
-        inclusion = page.file.inclusion.name
-        return fingerprint(inclusion, page.url, page.canonical_url, page.edit_url, page.title, meta_digest, toc_digest, content_digest)
+        return page.file.inclusion.name, page.url, page.canonical_url, page.edit_url, page.title, meta_digest, toc_digest, content_digest
 
     def rebuilt(self) -> None:
         """This rebuild's parts are what the next one compares with."""
@@ -216,7 +215,7 @@ class Preview:
         chrome = chrome_digest(nav, config)
         previous = self.written.outputs if self.written and self.written.chrome == chrome else {}
         kept_files = self.written.outputs if self.written else {}
-        outputs: dict[str, str | bytes] = {}
+        outputs: dict[str, tuple[Any, ...] | bytes | str] = {}
         written = kept = 0
         self.served = []
         for file in files:

@@ -9,6 +9,7 @@ a time. A failure raises SearchIndexError and leaves the folder without a half-w
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import shutil
 import subprocess
@@ -108,5 +109,18 @@ class Indexer:
 
 
 def _manifest(folder: Path) -> dict[str, int]:
-    """Each file of an index folder and its size (Pagefind's file names carry a hash of their content)."""
-    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
+    """Each file of an index folder and its size (Pagefind's file names carry a hash of their content). Read with
+    os.scandir, not pathlib: a preview checks it at every rebuild (at 1,000 records 1,600 files, 30 ms this way)."""
+    found: dict[str, int] = {}
+
+    def walk(path: str, prefix: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found[prefix + entry.name] = entry.stat().st_size
+
+    if folder.is_dir():
+        walk(str(folder), "")
+    return found
