@@ -268,8 +268,9 @@ class _Builder:
             head, tail = head + tail + end, ""
         split = headings.split
         # One block per line, no blank lines: what any engine passes through as it is (a blank line inside raw HTML
-        # is where Markdown would split it into blocks of its own)
-        head, tail = BLANK_LINES.sub("\n", head), BLANK_LINES.sub("\n", tail)
+        # is where Markdown would split it into blocks of its own). Stripped as content() strips them, so that the
+        # content of a page without Markdown is its head itself, not a copy (a preview keeps it)
+        head, tail = BLANK_LINES.sub("\n", head).strip("\n"), BLANK_LINES.sub("\n", tail).strip("\n")
         self.site.pages[path] = RenderedPage(escape_meta(meta), head, markdown, tail, headings.tokens[:split], headings.tokens[split:], frozenset(anchors))
 
     def page_info(self, path: str, title: str, meta: dict[str, Any], citations: PageCitations, facts: PageFacts) -> PageInfo:
