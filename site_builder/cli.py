@@ -298,3 +298,7 @@ def withdraw(case_id: str, reason: str, date: str | None, root: Path) -> None:
     except NotDone as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"withdrew {paths.display(path)}: its page is now a tombstone", err=True)
+
+
+if __name__ == "__main__":  # `python -m site_builder.cli`, as `python -m site_builder`
+    main(prog_name="site-builder")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT, problems_of, run_cli
+from conftest import PROBLEM_RE, PROJECT, problems_of, run_cli
 
 CASE = "cases/sample-case.yaml"
 
@@ -252,3 +252,19 @@ def test_a_problem_line_keeps_its_form_whatever_the_field_holds() -> None:
     line = str(Problem("cases/x.yaml", 3, 1, Severity.error, "a:b\nc", "first\nsecond"))
     match = PROBLEM_RE.match(line)
     assert match and match["field"] == "a%3Ab c" and match["message"] == "first second", line
+
+
+@pytest.mark.parametrize("module", ["site_builder", "site_builder.cli"])
+def test_python_dash_m_runs_the_command(sample, module: str) -> None:  # noqa: ANN001
+    """`python -m site_builder` (and `.cli`) is the installed command: the same checks and the same exit status."""
+    import subprocess
+    import sys
+
+    good = sample()
+    result = subprocess.run([sys.executable, "-m", module, "validate", str(good)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    case = next((good / "cases").glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8").replace("indication:", "indication: [", 1), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", module, "validate", str(good)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and PROBLEM_RE.match(result.stdout.splitlines()[0]), result.stdout + result.stderr
+    assert "Usage: site-builder" in subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=60).stdout
