@@ -110,7 +110,10 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         return nav
 
     @event_priority(200)  # before any plugin renders a template (the tags plugin's listings, at 100)
-    def _record_templates(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
+    def _before_templates(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
+        search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it is built
+        built = search and search.is_documentation_page() and (search.inclusion.is_in_serve() if self.serving else search.inclusion.is_included())
+        env.globals["sb_search_url"] = search.url if built else ""
         if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
             self.stylesheets.used.features = frozenset(config.theme.get("features") or ())
             env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_template)
@@ -119,16 +122,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
 
     @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
     def _keep_pages(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
-        search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it is built
-        built = search and search.is_documentation_page() and (search.inclusion.is_in_serve() if self.serving else search.inclusion.is_included())
-        env.globals["sb_search_url"] = search.url if built else ""
         if self.preview:
             env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
             log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
         return env
 
-    on_env = CombinedEvent(_record_templates, _keep_pages)
+    on_env = CombinedEvent(_before_templates, _keep_pages)
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):  # noqa: ANN001, ANN201 - MkDocs' types
         if self.stylesheets and (not isinstance(page, RenderedMkDocsPage) or (page.markdown or "").strip()):

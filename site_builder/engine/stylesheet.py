@@ -130,7 +130,6 @@ class UsedNames:
         self.add_text(settings)
 
 
-
 def _feature_test(test: nodes.Node, features: frozenset[str]) -> bool | None:
     """The value of `"name" in features` (or `not in`), else None (any other test: both branches count)."""
     if isinstance(test, nodes.Compare) and isinstance(test.expr, nodes.Const) and isinstance(test.expr.value, str) and len(test.ops) == 1:
@@ -203,7 +202,7 @@ def _cut(rules: list, names: frozenset[str]) -> list:
             selectors = [s for s in _split_selectors(rule.prelude) if _selector_kept(s, names)]
             if selectors:
                 prelude = ",".join(tinycss2.serialize(s).strip() for s in selectors)
-                kept.append(("rule", prelude, rule.content))
+                kept.append(("rule", prelude, _declarations(rule.content)))
         elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in GROUPING:
             inner = _cut(tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True, skip_comments=True), names)
             if inner:
@@ -213,15 +212,21 @@ def _cut(rules: list, names: frozenset[str]) -> list:
     return kept
 
 
-def _declarations(content: list) -> list:
+def _declarations(content: list) -> list[tuple[str, str]]:
+    """A rule's declarations (and nested rules), each as (its custom property's name, or '', its text): read once."""
     items = tinycss2.parse_blocks_contents(content, skip_whitespace=True, skip_comments=True)
-    return [item for item in items if item.type != "error"]
+    return [
+        (item.name if item.type == "declaration" and item.name.startswith("--") else "", item.serialize())
+        for item in items
+        if item.type != "error"
+    ]
 
 
 def _reads(kept: list, out: set[str]) -> None:
     for kind, head, body in kept:
         if kind == "rule":
-            out.update(VAR.findall(tinycss2.serialize(body)))
+            for _, text in body:
+                out.update(VAR.findall(text))
         elif kind == "group":
             _reads(body, out)
         else:
@@ -238,11 +243,7 @@ def _write(kept: list, read: set[str]) -> str:
             if inner:
                 parts.append(f"{head}{{{inner}}}")
         else:
-            declarations = [
-                d.serialize()
-                for d in _declarations(body)
-                if d.type != "declaration" or not d.name.startswith("--") or d.name in read
-            ]
+            declarations = [text for custom, text in body if not custom or custom in read]
             if declarations:
                 parts.append(f"{head}{{{';'.join(declarations)}}}")
     return "".join(parts)
@@ -271,7 +272,7 @@ class ThemeStylesheets:
 
     def __init__(self) -> None:
         self.used = UsedNames()
-        self._done: dict[tuple, dict[str, str]] = {}
+        self._last: tuple[tuple, dict[str, str]] | None = None  # (what was cut, the result) of the last build
 
     def write(self, site_dir: Path, sources: dict[str, Path], stylesheets: Iterable[Path] = ()) -> int:
         """Cut each theme stylesheet (its path in the site -> the theme's own file) and write it into site_dir, only
@@ -286,10 +287,10 @@ class ThemeStylesheets:
             if path.is_file():
                 reads.update(VAR.findall(path.read_text(encoding="utf-8", errors="replace")))
         key = (frozenset(self.used.names), frozenset(reads), tuple(originals.items()))
-        if key not in self._done:
-            self._done = {key: trim(originals, key[0], reads)}
+        if self._last is None or self._last[0] != key:
+            self._last = (key, trim(originals, key[0], reads))
         saved = 0
-        for dest, text in self._done[key].items():
+        for dest, text in self._last[1].items():
             saved += len(originals[dest].encode("utf-8")) - len(text.encode("utf-8"))
             target = site_dir / dest
             data = text.encode("utf-8")
