@@ -262,8 +262,10 @@ def _check_chunk(jobs: list[Job]) -> list[tuple[str | None, RecordCheck | None]]
 
 class _RecordChecks:
     """Every case and study file of a project checked on its own: from the cache when its content was checked before,
-    else here and in worker processes started at once (they check while the bibliography and content pages load;
-    the main process then takes over the tasks no worker has started)."""
+    else here and in worker processes. The workers start as soon as the files found need them, and take tasks while
+    the main process is still reading files, then the bibliography and content pages load; the main process then
+    takes over the tasks no worker has started (the last first) and, between them, reads back what the workers
+    finished (the first first), so that both ends meet with every process busy until then."""
 
     KINDS = {"case": "cases", "study": "studies"}
 
@@ -273,45 +275,64 @@ class _RecordChecks:
         self.lines: dict[tuple[str, ...], str] = {}  # the disk entries of the files used
         self.paths: dict[str, list[Path]] = {}
         self.found: dict[str, list[tuple[str, ...] | RecordCheck]] = {}
-        jobs: dict[tuple[str, ...], Job] = {}
-        for kind, folder_name in self.KINDS.items():
-            folder = project.paths.root / getattr(project.paths, folder_name)
-            paths = case_paths(folder) if folder.is_dir() else []
-            self.paths[kind] = paths = [p for p in paths if project.checks(p)] if project.only is not None else paths
+        self.pool = None
+        self.tasks: list[tuple[list[Job], Future[list[tuple[str | None, RecordCheck | None]]]]] = []
+        self.jobs: list[Job] = []  # files to check, not handed to a worker
+        queued: set[tuple[str, ...]] = set()
+        listed = {kind: self._paths(project, kind) for kind in self.KINDS}
+        unread = sum(len(paths) for _, paths in listed.values())  # files not read yet
+        self.size = size = max(1, min(CHUNK, unread // (8 * jobs_setting())))
+        for kind, (folder, paths) in listed.items():
+            self.paths[kind] = paths
             self.found[kind] = found = []
             for path, display in zip(paths, project.paths.displays(folder, paths)):
+                unread -= 1
                 try:
                     raw = path.read_bytes()
                 except OSError as exc:
                     found.append(RecordCheck(None, (Problem(display, 1, 1, Severity.error, "", f"cannot read file: {exc.strerror}"),)))
                     continue
                 key = record_key(kind, display, path, project.paths.raw_html, raw)
-                if key in self.used or key in jobs:
+                if key in self.used or key in queued:
                     pass
                 elif key in cached:
                     self.used[key] = cached[key]
                 elif disk is not None and (check := disk.get(key)) is not None:
                     self.used[key] = check
                 else:
-                    jobs[key] = (key, path, display, kind, project.paths.raw_html, raw)
+                    queued.add(key)
+                    self.jobs.append((key, path, display, kind, project.paths.raw_html, raw))
+                    if len(self.jobs) >= size and (self.pool is not None or len(queued) >= POOL_MIN):
+                        self._hand_out(len(queued) + unread)
                 if disk is not None and key in disk.lines:
                     self.lines[key] = disk.lines[key]
                 found.append(key)
-        self.jobs = list(jobs.values())
-        self.pool = None
-        self.tasks: list[tuple[list[Job], Future[list[tuple[str | None, RecordCheck | None]]]]] = []
-        workers = min(jobs_setting() - 1, len(jobs) // (POOL_MIN // 2))  # the main process checks files too
-        if len(jobs) >= POOL_MIN and workers >= 1:
+        if self.pool is not None or len(queued) >= POOL_MIN:
+            self._hand_out(len(queued))
+
+    @staticmethod
+    def _paths(project: Project, kind: str) -> tuple[Path, list[Path]]:
+        folder = project.paths.root / getattr(project.paths, _RecordChecks.KINDS[kind])
+        paths = case_paths(folder) if folder.is_dir() else []
+        return folder, [p for p in paths if project.checks(p)] if project.only is not None else paths
+
+    def _hand_out(self, files: int) -> None:
+        """Hand the files waiting to the worker processes, in tasks of self.size files; first start the workers, as
+        many as files (those to check, and those not read yet that may need it) keep busy."""
+        if self.pool is None:
+            workers = min(jobs_setting() - 1, files // (POOL_MIN // 2))  # the main process checks files too
+            if workers < 1:
+                return
             import multiprocessing  # noqa: PLC0415 - only large projects pay for these imports
             from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
             # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
             context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)  # short-lived: see _no_cycle_collection
-            size = max(1, min(CHUNK, len(self.jobs) // (8 * (workers + 1))))
-            chunks = [self.jobs[i : i + size] for i in range(0, len(self.jobs), size)]
-            self.tasks = [(chunk, self.pool.submit(_check_chunk, chunk)) for chunk in chunks]
-            self.jobs = []
+        for start in range(0, len(self.jobs), self.size):
+            chunk = self.jobs[start : start + self.size]
+            self.tasks.append((chunk, self.pool.submit(_check_chunk, chunk)))
+        self.jobs = []
 
     def __enter__(self) -> _RecordChecks:
         return self
@@ -327,29 +348,35 @@ class _RecordChecks:
             if line is not None:
                 self.lines[job[0]] = line
 
+    def _read_back(self, chunk: list[Job], future: Future[list[tuple[str | None, RecordCheck | None]]]) -> None:
+        """Take in a worker's finished task (waiting for it if need be)."""
+        for job, (line, check) in zip(chunk, future.result()):
+            key = job[0]
+            if line is not None:
+                check = read_entry(key, line)
+                if self.disk is not None:
+                    self.lines[key] = line
+            if check is None:
+                self._check_here([job])  # never expected: an entry that does not read back
+            else:
+                self.used[key] = check
+
     def _finish(self) -> None:
-        """Check the files not checked yet: here the tasks no worker has started (the last first), then the workers' results."""
+        """Check the files not checked yet: here the tasks no worker has started (the last first), reading back the
+        workers' finished tasks (the first first) in between; then the rest of the workers' results as they come."""
         self._check_here(self.jobs)
         self.jobs = []
-        if not self.tasks:
-            return
-        waiting = []
-        for chunk, future in reversed(self.tasks):
-            if future.cancel():
-                self._check_here(chunk)
-            else:
-                waiting.append((chunk, future))
-        for chunk, future in reversed(waiting):
-            for job, (line, check) in zip(chunk, future.result()):
-                key = job[0]
-                if line is not None:
-                    check = read_entry(key, line)
-                    if self.disk is not None:
-                        self.lines[key] = line
-                if check is None:
-                    self._check_here([job])  # never expected: an entry that does not read back
-                else:
-                    self.used[key] = check
+        tasks, first, last = self.tasks, 0, len(self.tasks)
+        while first < last:
+            if tasks[first][1].done():
+                self._read_back(*tasks[first])
+                first += 1
+            elif tasks[last - 1][1].cancel():
+                self._check_here(tasks[last - 1][0])
+                last -= 1
+            else:  # every task left has gone to a worker
+                self._read_back(*tasks[first])
+                first += 1
         self.tasks = []
 
     def checks(self, kind: str) -> list[RecordCheck]:

@@ -1,5 +1,6 @@
 """The fast loading path gives what the plain one gives: libyaml and the pure-Python loader agree on values,
-positions and problems, and the privacy screen's quick pre-tests never skip a text that a rule matches."""
+positions and problems, the walk over libyaml's events gives what composing nodes gives, and the privacy screen's
+quick pre-tests never skip a text that a rule matches."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOTS
+from conftest import REPO, ROOTS
+from site_builder.records import yamlsource
 from site_builder.records.privacy import RULES, STRICT_RULES, find_identifiers, rules_per_text
 from site_builder.records.yamlsource import LOADER, Located, YamlError, loads
 from test_errors import BAD, CASE
 from test_privacy import HARMLESS, IDENTIFYING
-from test_properties import documents
+from test_properties import documents, yamlish
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 SAMPLE_CASE = (ROOTS / "minimal" / CASE).read_text(encoding="utf-8")
@@ -27,7 +29,7 @@ def outcome(text: str, loader: type) -> tuple:
         located: Located = loads(text, loader)
     except YamlError as exc:
         return ("error", exc.line, exc.column)
-    return ("loaded", located.data, located.values, located.keys)
+    return ("loaded", located.data, located.values, located.keys, located.texts, located.number_keys, list(located.values), list(located.keys))
 
 
 def assert_loaders_agree(text: str) -> None:
@@ -50,7 +52,7 @@ def test_c_and_pure_loaders_agree_on_each_bad_case(name: str) -> None:
 
 @needs_libyaml
 def test_c_and_pure_loaders_agree_on_the_sample_case() -> None:
-    kind, data, values, keys = outcome(SAMPLE_CASE, yaml.CSafeLoader)
+    kind, data, values, keys, *_ = outcome(SAMPLE_CASE, yaml.CSafeLoader)
     assert kind == "loaded" and data == yaml.safe_load(SAMPLE_CASE) and values[("id",)] == (3, 5)
     assert_loaders_agree(SAMPLE_CASE)
 
@@ -218,3 +220,92 @@ def test_loading_tells_whether_a_mapping_key_is_a_number() -> None:
     assert loads("a:\n  b: 1\n  '2': x\n").number_keys is False
     assert loads("a:\n  - 2: x\n").number_keys is True
     assert loads("2: x\n").number_keys is True
+
+
+def loaded_or_error(text: str) -> tuple:
+    """What loads() gives with the record loader, in full: values, positions, texts and order, or the whole problem."""
+    try:
+        located = loads(text)
+    except YamlError as exc:
+        return ("error", exc.message, exc.line, exc.column, exc.field)
+    return ("loaded", repr(located.data), located.values, located.keys, located.texts, located.number_keys, list(located.values), list(located.keys))
+
+
+def assert_events_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """The walk over libyaml's events gives what composing the nodes gives, problems word for word (repr: NaN);
+    True when the events walk loaded the text itself rather than leave it to composing."""
+    walked = yamlsource._from_events(text)
+    fast = loaded_or_error(text)
+    with monkeypatch.context() as patch:
+        patch.setattr(yamlsource, "EVENTS_ALONE", False)
+        assert loaded_or_error(text) == fast
+    if walked is not None:
+        assert ("loaded", repr(walked.data), walked.values, walked.keys, walked.texts, walked.number_keys, list(walked.values), list(walked.keys)) == fast
+    return walked is not None
+
+
+# YAML 1.1 as yaml.safe_load reads it: booleans, nulls, numbers, dates, tags, keys of every kind, styles of text.
+EDGES = [
+    "a: yes\nb: No\nc: on\nd: OFF\ne: y\nf: n\ng: true\nh: False\n",
+    "a: ~\nb: null\nc:\nd: Null\ne: ''\nf: \"\"\n",
+    "a: 0o17\nb: 017\nc: 0x1F\nd: 1_000\ne: 1:30\nf: +12\ng: -0\nh: 0b101\ni: 12e3\n",
+    "a: .inf\nb: -.Inf\nc: .nan\nd: 1.5e3\ne: 1_0.5\nf: 6.8523015e+5\ng: 190:20:30.15\nh: .5\n",
+    "a: 2024-01-05\nb: 2001-12-14t21:59:43.10-05:00\nc: 2001-12-14 21:59:43.10\nd: 2020-13-45\ne: 2002-12-14\n",
+    "a: !!str 12\nb: !!int '12'\nc: !!float 1\nd: ! 12\ne: !!bool yes\nf: !!null ''\n",
+    "a: !!int x\n", "a: !!binary aGk=\n", "a: !!set {x, y}\n", "a: !!omap [x: 1]\n", "!!map {a: 1}\n", "a: !local x\n",
+    "1: a\n2.5: b\ntrue: c\n~: d\n2024-01-05: e\n'3': f\n",
+    "a: &x 1\n", "a: &x 1\nb: *x\n", "<<: {a: 1}\nb: 2\n", "a: 1\na: 2\n", "a: 1\n'a': 2\n", "1: a\n'1': b\n", "1: a\n0x1: b\n",
+    "a:b: 1\n", "'a:b': 1\n", "? [a]\n: b\n", "? a\n: b\n", "[1, 2]: x\n", "'': x\n", "'a\\nb': x\n",
+    "a: |\n  one\n   two\n\n  three\nb: >-\n  folded\n  text\n\n  para\nc: |+\n  keep\n\nd: >2\n   indented\n",
+    "a: \"\\x41\\u00e9\\N\\_\\L\\P\\t\\\\ \\\"\"\nb: 'it''s'\nc: plain\n  continued\n  lines\n",
+    "a: [1, 'b', {c: d}, [e]]\nb: {x: 1, y: [2, 3]}\n", "- a\n- - b\n  - c\n- d: e\n  f: g\n", "just text\n", "12\n", "~\n", "",
+    "---\na: 1\n", "---\na: 1\n...\n", "a: 1\n---\nb: 2\n", "%YAML 1.1\n---\na: 1\n", "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+    "\ufeffa: 1\n", "a: 1\r\nb: 2\r\n", "a:\n\t- b\n", "a: 'x\x07y'\n", "a: \"x\\x07y\"\n", "a: [\n", "a: b: c\n", "a:\n  - b\n c: d\n",
+    "a: \u2028x\n", "a: \U0001F600\n", "a: \x85x\n", "a:\n  b:\n    c:\n      d: 1\n", "[" * 41 + "]" * 41, "[" * 40 + "]" * 40,
+    "".join(f"{'  ' * i}k{i}:\n" for i in range(45)), "".join(f"{'  ' * i}k{i}:\n" for i in range(39)) + "  " * 39 + "x: 1\n",
+]
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", EDGES)
+def test_the_event_walk_gives_what_composing_gives_on_yaml_edges(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_events_agree(text, monkeypatch)
+
+
+@needs_libyaml
+def test_the_event_walk_loads_plain_records_and_leaves_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert assert_events_agree(SAMPLE_CASE, monkeypatch)
+    assert assert_events_agree("a: yes\nb: 2024-01-05\n1: x\nc: [1.5, ~, 'q']\n", monkeypatch)
+    for text in ("a: &x 1\n", "a: 1\na: 2\n", "a: !!str x\n", "a: [\n", "a: 1\n---\nb: 2\n", "", "[" * 41 + "]" * 41):
+        assert not assert_events_agree(text, monkeypatch), text
+
+
+@needs_libyaml
+@pytest.mark.parametrize("name", [name for name, bad in BAD.items() if bad.path == CASE])
+def test_the_event_walk_gives_what_composing_gives_on_each_bad_case(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = BAD[name]
+    assert_events_agree(SAMPLE_CASE.replace(bad.old, bad.new, 1), monkeypatch)
+
+
+@needs_libyaml
+def test_the_event_walk_gives_what_composing_gives_on_every_record_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [p for folder in (REPO / "cases", REPO / "studies", ROOTS) if folder.is_dir() for p in sorted(folder.rglob("*.y*ml"))]
+    assert len(paths) > 5
+    walked = [assert_events_agree(p.read_bytes().decode("utf-8").removeprefix("\ufeff"), monkeypatch) for p in paths]
+    assert any(walked)
+
+
+@needs_libyaml
+@PROPERTY
+@given(yamlish)
+def test_the_event_walk_gives_what_composing_gives_on_yaml_like_text(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert_events_agree(text, monkeypatch)
+
+
+@needs_libyaml
+@PROPERTY
+@given(documents)
+def test_the_event_walk_gives_what_composing_gives_on_any_document(data: object) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert_events_agree(yaml.safe_dump(data, allow_unicode=True), monkeypatch)

@@ -9,6 +9,17 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from site_builder.records.explain import explain_yaml
@@ -154,10 +165,16 @@ class _Recheck(Exception):
 def loads(text: str, loader: type = LOADER) -> Located:
     """Load one YAML document with yaml.safe_load semantics, recording positions.
 
-    One parse: the document is composed once (libyaml when present) and one walk builds the values and positions.
-    Aliases and nesting are checked over the event stream only when the text could hold them, or when the document
-    turns out bad, so that the first problem reported is the one a single pass in document order meets first.
+    One parse for a record as written (plain mappings, lists and scalars): one walk over libyaml's events builds the
+    values and positions (_from_events). Anything else is composed (libyaml when present) and one walk over the nodes
+    builds them, or finds the problem. Aliases and nesting are checked over the event stream only when the text
+    could hold them, or when the document turns out bad, so that the first problem reported is the one a single
+    pass in document order meets first.
     """
+    if loader is LOADER and EVENTS_ALONE:
+        located = _from_events(text)
+        if located is not None:
+            return located
     try:
         if _may_nest_deeper(text, SAFE_COMPOSE_DEPTH):
             _check_events(text, loader)
@@ -298,6 +315,136 @@ class _Builder:
             else:
                 result[key] = self.build(value_node, at, depth + 1)
         return result
+
+
+class _Aside(Exception):
+    """Something the event walk leaves to the composing path, which reports it (or loads it) as it always has."""
+
+
+# The event walk resolves a plain scalar's tag as _quick_tags does: a text scalar unless its first character starts
+# an implicit type. It is used only where that holds for every scalar: no resolver for any first character, none by path.
+IMPLICIT_STARTS = frozenset(key for key in LOADER.yaml_implicit_resolvers if key is not None)
+EVENTS_ALONE = hasattr(yaml, "CSafeLoader") and LOADER is not yaml.CSafeLoader  # libyaml's events, with _quick_tags' resolve
+
+
+def _from_events(text: str) -> Located | None:
+    """loads() for a document of plain mappings, lists and scalars, in one walk over libyaml's events: the same values,
+    positions and texts as composing then walking the nodes, without making the nodes (a third of a file's check).
+
+    None for anything else (an error, an anchor or alias, an explicit tag, nesting deeper than MAX_DEPTH, a bad
+    or repeated key, a second document, no document): loads() then takes its composing path, which reports it.
+    """
+    loader = LOADER(text)
+    try:
+        get = loader.get_event
+        if get().__class__ is not StreamStartEvent or get().__class__ is not DocumentStartEvent:
+            return None  # no document
+        located = Located(None)
+        walk = _EventWalk(located, loader)
+        first = get()
+        located.data = walk.scalar(first, ()) if first.__class__ is ScalarEvent else walk.collection(first, ())
+        if get().__class__ is not DocumentEndEvent or get().__class__ is not StreamEndEvent:
+            return None  # a second document
+        return located
+    except (_Aside, YamlError, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
+
+
+class _EventWalk:
+    """The values and positions of a document from its events, as _Builder makes them from its nodes."""
+
+    def __init__(self, located: Located, loader: Any):
+        self.located = located
+        self.values = located.values
+        self.keys = located.keys
+        self.texts = located.texts
+        self.loader = loader
+        self.get = loader.get_event
+
+    def scalar(self, event: Any, path: Path) -> Any:
+        """A scalar that is not a plain text (those the loops below take themselves)."""
+        if event.anchor is not None or event.tag not in (None, "!"):
+            raise _Aside
+        mark = event.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        value = event.value
+        tag = self.loader.resolve(ScalarNode, value, event.implicit)
+        if tag != STR_TAG:
+            value = _scalar(ScalarNode(tag, value, mark, event.end_mark, event.style), self.loader)
+            if not isinstance(value, str):
+                return value
+        self.texts.append((path, value))
+        return value
+
+    def collection(self, event: Any, path: Path, depth: int = 1) -> Any:
+        cls = event.__class__
+        if cls is not MappingStartEvent and cls is not SequenceStartEvent or event.anchor is not None or event.tag not in (None, "!") or depth > MAX_DEPTH:
+            raise _Aside  # an alias, an anchor, a tag, or nesting too deep
+        mark = event.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        get, values, texts, starts = self.get, self.values, self.texts, IMPLICIT_STARTS
+        if cls is SequenceStartEvent:
+            items: list[Any] = []
+            while True:
+                event = get()
+                cls = event.__class__
+                if cls is SequenceEndEvent:
+                    return items
+                at = path + (len(items),)
+                if cls is ScalarEvent:
+                    value = event.value
+                    if event.implicit[0] and value[:1] in starts or event.tag is not None or event.anchor is not None:
+                        items.append(self.scalar(event, at))
+                        continue
+                    mark = event.start_mark
+                    values[at] = (mark.line + 1, mark.column + 1)
+                    texts.append((at, value))
+                    items.append(value)
+                else:
+                    items.append(self.collection(event, at, depth + 1))
+        result: dict[Any, Any] = {}
+        keys = self.keys
+        while True:
+            event = get()
+            cls = event.__class__
+            if cls is MappingEndEvent:
+                return result
+            if cls is not ScalarEvent or event.anchor is not None or event.tag not in (None, "!"):
+                raise _Aside
+            key = event.value
+            mark = event.start_mark
+            if event.implicit[0] and key[:1] in starts:
+                tag = self.loader.resolve(ScalarNode, key, event.implicit)
+                if tag != STR_TAG:
+                    key = _scalar(ScalarNode(tag, key, mark, event.end_mark, event.style), self.loader)
+                    if not isinstance(key, (str, int)) or isinstance(key, bool):
+                        key = str(key)
+                    if isinstance(key, int):
+                        self.located.number_keys = True
+            if key.__class__ is str and key not in GOOD_KEYS:
+                if not KEY_RE.match(key):
+                    raise _Aside
+                if len(GOOD_KEYS) < KNOWN_COUNT:
+                    GOOD_KEYS.add(key)
+            at = path + (key,)
+            if key in result:
+                raise _Aside
+            keys[at] = (mark.line + 1, mark.column + 1)
+            event = get()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                value = event.value
+                if event.implicit[0] and value[:1] in starts or event.tag is not None or event.anchor is not None:
+                    result[key] = self.scalar(event, at)
+                    continue
+                mark = event.start_mark
+                values[at] = (mark.line + 1, mark.column + 1)
+                texts.append((at, value))
+                result[key] = value
+            else:
+                result[key] = self.collection(event, at, depth + 1)
 
 
 def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
