@@ -278,6 +278,16 @@ class _RecordChecks:
         self.pool = None
         self.tasks: list[tuple[list[Job], Future[list[tuple[str | None, RecordCheck | None]]]]] = []
         self.jobs: list[Job] = []  # files to check, not handed to a worker
+        self.size = 1  # files per task
+        try:
+            self._read(project, cached, disk)
+        except BaseException:
+            self.__exit__()  # the workers started stop with the load
+            raise
+
+    def _read(self, project: Project, cached: Checks, disk: DiskCache | None) -> None:
+        """Read every record file, take its check from a cache when there is one, else queue it (handed to the workers
+        as it comes, once enough files wait)."""
         queued: set[tuple[str, ...]] = set()
         listed = {kind: self._paths(project, kind) for kind in self.KINDS}
         unread = sum(len(paths) for _, paths in listed.values())  # files not read yet
