@@ -124,6 +124,27 @@ def test_plain_text_has_no_number_and_matches_html(ama, real):
         assert visible(entry.html) == entry.text, key
 
 
+PLAIN_STYLES = ["american-medical-association", "apa", "modern-language-association", "nature", "ieee", "chicago-author-date", "the-lancet"]
+
+
+@pytest.mark.parametrize("style", PLAIN_STYLES)
+def test_plain_text_is_what_citeproc_plain_formatter_writes(style, real, fixtures):
+    """The plain text comes out of the render that makes the HTML (its markers left out); it must read as citeproc-py's
+    own plain formatter writes the entry, also where the style merges punctuation across formatting ("et al." then
+    ".", in Nature's style) and where an entry carries the private-use characters the markers use."""
+    from citeproc import formatter as citeproc_formatter
+
+    from site_builder.citations.csl import _for_citeproc
+
+    marked = one("@article{m, author = {Doe, J. and others}, title = {Odd \ue000 title\ue001.}, journal = {J}, year = {2020}}")
+    marked.fields["title"] = "Odd \ue000 title\ue001."  # BibTeX keeps the escape as text: put the characters in
+    formatter = Formatter(style)
+    for ref in [*real.values(), *fixtures.values(), marked]:
+        item = to_csl_json(ref)
+        expected = formatter._render(_for_citeproc(item), citeproc_formatter.plain)
+        assert formatter.format_item(item).text == expected, (style, ref.key)
+
+
 def test_order_does_not_matter(ama, real):
     forward = ama.format(real.values())
     backward = ama.format(reversed(list(real.values())))

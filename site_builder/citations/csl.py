@@ -252,9 +252,13 @@ def _markers_to_html(marked: str) -> str:
     return out
 
 
+_NO_MARKERS = {ord(c): None for c in _MARKERS}
+_MARKED_PUNCTUATION = re.compile(f"[.,;:!?][{_MARKERS}]+[.,;:!?]")
+
+
 def _strip_markers(value: object) -> object:
     if isinstance(value, str):
-        return value.translate({ord(c): None for c in _MARKERS})
+        return value.translate(_NO_MARKERS)
     if isinstance(value, dict):
         return {k: _strip_markers(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -341,8 +345,16 @@ class Formatter:
     def format_item(self, item: dict) -> Formatted:
         """Format one CSL-JSON item on its own."""
         usable = _for_citeproc(item)
-        text = self._render(usable, formatter.plain)
-        body = _markers_to_html(self._render(_strip_markers(usable), _MARKER_FORMATTER))
+        plain = _strip_markers(usable)
+        marked = self._render(plain, _MARKER_FORMATTER)
+        # The plain formatter writes what the marker formatter writes less its markers, so one render gives both,
+        # except where citeproc would have merged punctuation that a marker now separates ("et al." + ".") or the
+        # item carries marker characters itself (which the HTML leaves out): then the plain text is rendered apart.
+        if plain == usable and not _MARKED_PUNCTUATION.search(marked):
+            text = marked.translate(_NO_MARKERS)
+        else:
+            text = self._render(usable, formatter.plain)
+        body = _markers_to_html(marked)
         return Formatted(text=text, html=_add_link(body, item), csl=item)
 
     def format(self, references: Iterable[Reference]) -> dict[str, Formatted]:
