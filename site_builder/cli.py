@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from site_builder.records.model import Severity
-from site_builder.project import load_project
+from site_builder.project import jobs_setting, load_project
 from site_builder.commands.report import FORMATS, format_problems
 from site_builder.engine import settings
 
@@ -156,7 +156,7 @@ def generate(out_dir: Path, root: Path) -> None:
     if project.errors:
         click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
         sys.exit(1)
-    site = build_site(project, options)
+    site = build_site(project, options, jobs=jobs_setting())
     if site.problems:
         click.echo(format_problems(site.problems), err=True)
         sys.exit(1)

@@ -21,7 +21,7 @@ from site_builder.pages.headings import HeadingStyle
 from site_builder.engine.page import RenderedMkDocsPage
 from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, palette_names, theme_stylesheets
 from site_builder.pages.render import DEFAULT_TEMPLATES
-from site_builder.project import load_project
+from site_builder.project import jobs_setting, load_project
 from site_builder.output.search import Indexer, SearchIndexError
 from site_builder.pages.site import build_site
 
@@ -76,7 +76,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.info(f"{display}: a draft, {where} until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
-        site = build_site(project, options, self.preview.cache if self.preview else None)
+        site = build_site(project, options, self.preview.cache if self.preview else None, jobs_setting())
         if not self.preview and not gc.get_freeze_count():
             # What exists now (the project, every rendered page) lives until the build ends: the cycle collector need
             # not walk it again at each of MkDocs' collections (at 10,000 records about 14 s went to that). Undone

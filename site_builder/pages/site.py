@@ -26,6 +26,7 @@ from site_builder.citations.metadata import PageCitationFormatter, PageInfo, Sit
 from site_builder.records.model import Case, Problem, Severity
 from site_builder.records.study import Study
 from site_builder.pages.opendata import open_data, record_line
+from site_builder.pages.parallel import in_parts
 from site_builder.pages.facts import SiteFacts, site_facts
 from site_builder.pages.records import RecordView, case_view, study_view
 from site_builder.pages.preview import CachedPage, Fragment, CiteThisPage, RenderCache, T, fingerprint, rendered_fragment, templates_stamp
@@ -318,6 +319,29 @@ def _record_page(builder: _Builder, project: Project, entries: dict, record: Cas
     )
 
 
+def _record_pages(builder: _Builder, project: Project, entries: dict, records: list, jobs: int) -> None:
+    """Every record's page, in order; with jobs > 1, parts of them rendered by forked processes meanwhile, each
+    handing back what its pages add to the site, which joins the site in the records' order (a reference's list of
+    citing pages reads as if one process had rendered them all)."""
+    def here(start: int, stop: int) -> None:
+        for record, folder, template, facts, extra in records[start:stop]:
+            _record_page(builder, project, entries, record, folder, template, facts, **extra)
+
+    def there(start: int, stop: int) -> Site:
+        builder.site = Site(usage={key: [] for key in project.references})  # in a worker: only what its part adds
+        here(start, stop)
+        return builder.site
+
+    site = builder.site
+    for part in in_parts(len(records), jobs, here, there):
+        site.pages.update(part.pages)
+        site.titles.update(part.titles)
+        site.assets.update(part.assets)
+        site.problems.extend(part.problems)
+        for key, pages in part.usage.items():
+            site.usage[key].extend(pages)
+
+
 @contextlib.contextmanager
 def _fewer_collections():
     """While pages are rendered, Python's cycle collector runs less often (after 20,000 new objects, not 700) and
@@ -336,14 +360,15 @@ def _fewer_collections():
             gc.unfreeze()
 
 
-def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None) -> Site:
+def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None, jobs: int = 1) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
-    between rebuilds: record pages whose inputs are unchanged are taken from it)."""
+    between rebuilds: record pages whose inputs are unchanged are taken from it). With jobs > 1, record pages are
+    rendered by that many processes at once (parallel.py), with the same result."""
     with _fewer_collections():
-        return _build_site(project, options, cache)
+        return _build_site(project, options, cache, jobs)
 
 
-def _build_site(project: Project, options: SiteOptions | None, cache: RenderCache | None) -> Site:
+def _build_site(project: Project, options: SiteOptions | None, cache: RenderCache | None, jobs: int) -> Site:
     options = options or SiteOptions()
     entries = _entries(project, options, cache)
     builder = _Builder(project, options, make_environment(options.templates), entries, cache)
@@ -363,12 +388,14 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
             continue  # merged into the generated indication page below
         builder.content(rel, page)
 
+    records: list[tuple[Case | Study, str, str, PageFacts, dict[str, Any]]] = []
     for case in cases:
         facts = PageFacts(about=project.indications[case.indication].title, case=case, source=project.case_files[case.id].display)
-        _record_page(builder, project, entries, case, "cases", "case.html.j2", facts)
+        records.append((case, "cases", "case.html.j2", facts, {}))
     for study in sorted(project.studies.values(), key=lambda s: s.id):
         facts = PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display)
-        _record_page(builder, project, entries, study, "studies", "study.html.j2", facts, study=study)
+        records.append((study, "studies", "study.html.j2", facts, {"study": study}))
+    _record_pages(builder, project, entries, records, jobs if cache is None else 1)
 
     _list_pages(builder, project, data)
     builder.template(
