@@ -1,7 +1,8 @@
-"""Record pages rendered in parts by forked processes: the same site as one process renders, page for page."""
+"""Pages rendered by several processes at once: the same site as one process renders, page for page."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 
@@ -26,36 +27,49 @@ def test_bounds_cover_the_range_once_in_order(count, parts):
 
 
 @needs_fork
-def test_workers_results_come_back_in_order_and_the_first_part_runs_here():
-    ran_here: list[tuple[int, int, int]] = []
-    results = in_parts(9, 3, lambda a, b: ran_here.append((a, b, os.getpid())), lambda a, b: (a, b, os.getpid()), part_min=1)
-    assert ran_here == [(0, 3, os.getpid())]
-    assert [(a, b) for a, b, _ in results] == [(3, 6), (6, 9)]
-    assert all(pid != os.getpid() for _, _, pid in results)  # the other parts ran in other processes
+def test_chunks_come_back_in_order_rendered_here_and_in_workers():
+    here, worked = os.getpid(), multiprocessing.get_context("fork").Event()
+
+    def render(start: int, stop: int) -> tuple[int, int, int]:
+        if os.getpid() == here:
+            worked.wait(60)  # this process waits for a worker's first chunk, so that each takes some
+        else:
+            worked.set()
+        return start, stop, os.getpid()
+
+    results = in_parts(200, 3, render, part_min=1)
+    assert results is not None
+    slices = [(a, b) for a, b, _ in results]
+    assert [i for a, b in slices for i in range(a, b)] == list(range(200))  # every page once, in order
+    assert len(slices) > 3  # in chunks, so that a slow chunk does not hold the others back
+    pids = {pid for _, _, pid in results}
+    assert here in pids and pids - {here}  # forked workers took chunks, and so did this process
 
 
 @needs_fork
 def test_a_workers_error_is_raised_here():
-    def there(start: int, stop: int) -> None:
-        raise ValueError(f"part {start}-{stop}")
+    def render(start: int, stop: int) -> None:
+        if start >= 50:
+            raise ValueError(f"chunk {start}")
 
-    with pytest.raises(ValueError, match="part 2-4"):
-        in_parts(4, 2, lambda a, b: None, there, part_min=1)
+    with pytest.raises(ValueError, match="chunk"):
+        in_parts(100, 2, render, part_min=1)
 
 
 def test_one_process_when_jobs_is_one_too_few_pages_or_a_thread_runs():
-    here: list[tuple[int, int]] = []
-    assert in_parts(10, 1, lambda a, b: here.append((a, b)), lambda a, b: pytest.fail("no worker"), part_min=1) == []
-    assert in_parts(10, 4, lambda a, b: here.append((a, b)), lambda a, b: pytest.fail("no worker"), part_min=6) == []
+    def never(start: int, stop: int) -> None:
+        pytest.fail("nothing is rendered in parts")
+
+    assert in_parts(10, 1, never, part_min=1) is None
+    assert in_parts(10, 4, never, part_min=6) is None
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert in_parts(10, 4, lambda a, b: here.append((a, b)), lambda a, b: pytest.fail("no worker"), part_min=1) == []
+        assert in_parts(10, 4, never, part_min=1) is None
     finally:
         stop.set()
         thread.join()
-    assert here == [(0, 10)] * 3
 
 
 @needs_fork
@@ -63,11 +77,10 @@ def test_one_process_when_jobs_is_one_too_few_pages_or_a_thread_runs():
 def test_a_site_rendered_in_parts_is_the_site_one_process_renders(jobs, monkeypatch):
     project = load_project(ProjectPaths(REPO))
     assert not project.errors
-    records = len(project.cases) + len(project.studies)
-    assert records >= jobs, "the repository's records are split into parts"
     options = SiteOptions(templates=REPO / "templates")
     alone = build_site(project, options, jobs=1)
-    monkeypatch.setattr(parallel, "PART_MIN", 1)  # every record its own share: the repository has few
+    monkeypatch.setattr(parallel, "PART_MIN", 1)  # the repository has few pages: every process takes a share
+    monkeypatch.setattr(parallel, "CHUNKS_PER_JOB", 4)
     parts = build_site(project, options, jobs=jobs)
     assert list(parts.pages) == list(alone.pages)
     for path, page in alone.pages.items():

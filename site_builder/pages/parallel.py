@@ -1,10 +1,11 @@
-"""Pages rendered in parts: the first part in this process, each other part in a forked worker process at the same
-time, the workers' results handed back in order (the way Sphinx's parallel write works).
+"""Pages rendered by several processes at once: this one and forked workers take chunks of the pages in turn as each
+finishes its last (so that a few heavy pages do not leave one process working alone), and the chunks' results are
+handed back in the pages' order, whichever process rendered them (Sphinx's parallel write works this way too).
 
 A forked worker starts with everything this process has loaded (project, formatted references, compiled templates):
-nothing is sent to it but where its part starts and stops. Fork is used only where the platform has it and no other
-thread runs (forking a process with threads can deadlock the child); otherwise, or with one job, or too few pages to
-pay for a worker's start (about 20 ms), everything is rendered here, one page after another.
+nothing is sent to it but a chunk's number. Fork is used only where the platform has it and no other thread runs
+(forking a process with threads can deadlock the child); otherwise, with one job, or with too few pages to pay for a
+worker's start, everything is rendered here, one page after another.
 """
 
 from __future__ import annotations
@@ -16,14 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 R = TypeVar("R")
-PART_MIN = 150  # pages a part must have before another process takes one
+PART_MIN = 150  # pages each process must have on average before another process takes part
+CHUNKS_PER_JOB = 16  # chunks per process: enough to even out pages of unequal cost, few enough to cost nothing
 
-_WORK: Callable[[int, int], Any] | None = None  # a worker's task, inherited through fork
-
-
-def _run(start: int, stop: int) -> Any:
-    assert _WORK is not None, "a forked worker inherits the task"
-    return _WORK(start, stop)
+_WORK: tuple[Callable[[int, int], Any], list[tuple[int, int]], Any] | None = None  # inherited through fork
 
 
 def bounds(count: int, parts: int) -> list[tuple[int, int]]:
@@ -41,21 +38,51 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def in_parts(count: int, jobs: int, here: Callable[[int, int], None], there: Callable[[int, int], R], part_min: int | None = None) -> list[R]:
-    """here(start, stop) for the first part of range(count), in this process; there(start, stop) for every other part,
-    each in a forked worker meanwhile. Returns the workers' results in the parts' order ([] when all ran here). A
-    worker's exception is raised here as it would be by there() itself."""
-    global _WORK
-    parts = min(jobs, count // (part_min or PART_MIN))
-    if parts < 2 or not can_fork():
-        here(0, count)
-        return []
-    slices = bounds(count, parts)
-    _WORK = there
+def _take(counter: Any, total: int) -> int:
+    """The next chunk's number (total when none is left)."""
+    with counter.get_lock():
+        taken = counter.value
+        counter.value = min(taken + 1, total)
+    return taken
+
+
+def _chunks_taken(render: Callable[[int, int], R], chunks: list[tuple[int, int]], counter: Any) -> list[tuple[int, R]]:
+    done = []
     try:
-        with ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run, start, stop) for start, stop in slices[1:]]
-            here(*slices[0])
-            return [future.result() for future in futures]
+        while (number := _take(counter, len(chunks))) < len(chunks):
+            done.append((number, render(*chunks[number])))
+    except BaseException:
+        with counter.get_lock():
+            counter.value = len(chunks)  # the others stop after the chunk they are on
+        raise
+    return done
+
+
+def _worker() -> list[tuple[int, Any]]:
+    assert _WORK is not None, "a forked worker inherits its task"
+    return _chunks_taken(*_WORK)
+
+
+def in_parts(count: int, jobs: int, render: Callable[[int, int], R], part_min: int | None = None) -> list[R] | None:
+    """render(start, stop) over chunks of range(count), by this process and jobs - 1 forked workers taking chunks in
+    turn: the results in the chunks' order. None when it is not worth it or not safe (see the module's text): the
+    caller renders everything itself. A worker's exception is raised here as render() would raise it."""
+    global _WORK
+    workers = min(jobs, count // (part_min or PART_MIN)) - 1
+    if workers < 1 or not can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    chunks = bounds(count, min(count, (workers + 1) * CHUNKS_PER_JOB))
+    counter = context.Value("i", 0)
+    _WORK = (render, chunks, counter)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_worker) for _ in range(workers)]
+            done = _chunks_taken(render, chunks, counter)
+            for future in futures:
+                done.extend(future.result())
     finally:
         _WORK = None
+    done.sort(key=lambda item: item[0])
+    assert [number for number, _ in done] == list(range(len(chunks))), "every chunk rendered once"
+    return [result for _, result in done]

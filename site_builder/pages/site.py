@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import re
 import traceback
@@ -27,7 +28,7 @@ from site_builder.records.model import Case, Problem, Severity
 from site_builder.records.study import Study
 from site_builder.pages.opendata import open_data, record_line
 from site_builder.pages.parallel import in_parts
-from site_builder.pages.facts import SiteFacts, site_facts
+from site_builder.pages.facts import IndicationRecords, SiteFacts, site_facts
 from site_builder.pages.records import RecordView, case_view, study_view
 from site_builder.pages.preview import CachedPage, Fragment, CiteThisPage, RenderCache, T, fingerprint, rendered_fragment, templates_stamp
 from site_builder.project import Project
@@ -319,27 +320,32 @@ def _record_page(builder: _Builder, project: Project, entries: dict, record: Cas
     )
 
 
-def _record_pages(builder: _Builder, project: Project, entries: dict, records: list, jobs: int) -> None:
-    """Every record's page, in order; with jobs > 1, parts of them rendered by forked processes meanwhile, each
-    handing back what its pages add to the site, which joins the site in the records' order (a reference's list of
-    citing pages reads as if one process had rendered them all)."""
-    def here(start: int, stop: int) -> None:
-        for record, folder, template, facts, extra in records[start:stop]:
-            _record_page(builder, project, entries, record, folder, template, facts, **extra)
-
-    def there(start: int, stop: int) -> Site:
-        builder.site = Site(usage={key: [] for key in project.references})  # in a worker: only what its part adds
-        here(start, stop)
+def _render_pages(builder: _Builder, pages: list[Callable[[], None]], jobs: int) -> None:
+    """Each page's rendering, in order; with jobs > 1, shared with forked processes (parallel.py), each chunk of pages
+    handing back what it adds to the site, joined in the pages' order: a reference's list of citing pages, and every
+    other list, read as if one process had rendered them all."""
+    def chunk(start: int, stop: int) -> Site:
+        builder.site = Site(usage={key: [] for key in builder.project.references})  # only what this chunk adds
+        for page in pages[start:stop]:
+            page()
         return builder.site
 
     site = builder.site
-    for part in in_parts(len(records), jobs, here, there):
+    try:
+        parts = in_parts(len(pages), jobs, chunk)
+    finally:
+        builder.site = site
+    if parts is None:
+        for page in pages:
+            page()
+        return
+    for part in parts:
         site.pages.update(part.pages)
         site.titles.update(part.titles)
         site.assets.update(part.assets)
         site.problems.extend(part.problems)
-        for key, pages in part.usage.items():
-            site.usage[key].extend(pages)
+        for key, citing in part.usage.items():
+            site.usage[key].extend(citing)
 
 
 @contextlib.contextmanager
@@ -388,16 +394,15 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
             continue  # merged into the generated indication page below
         builder.content(rel, page)
 
-    records: list[tuple[Case | Study, str, str, PageFacts, dict[str, Any]]] = []
+    pages: list[Callable[[], None]] = []  # every generated page but the bibliography, which lists who cites what
     for case in cases:
         facts = PageFacts(about=project.indications[case.indication].title, case=case, source=project.case_files[case.id].display)
-        records.append((case, "cases", "case.html.j2", facts, {}))
+        pages.append(functools.partial(_record_page, builder, project, entries, case, "cases", "case.html.j2", facts))
     for study in sorted(project.studies.values(), key=lambda s: s.id):
         facts = PageFacts(about=project.indications[study.indication].title, study=study, source=project.study_files[study.id].display)
-        records.append((study, "studies", "study.html.j2", facts, {"study": study}))
-    _record_pages(builder, project, entries, records, jobs if cache is None else 1)
-
-    _list_pages(builder, project, data)
+        pages.append(functools.partial(_record_page, builder, project, entries, study, "studies", "study.html.j2", facts, study=study))
+    pages.extend(_list_pages(builder, project, data))
+    _render_pages(builder, pages, jobs if cache is None else 1)
     builder.template(
         BIBLIOGRAPHY_PAGE,
         "references.html.j2",
@@ -447,39 +452,44 @@ def _kept(cache: RenderCache | None, name: str, inputs: tuple[Any, ...], make: C
     return make() if cache is None else cache.kept(name, fingerprint(*inputs), make)
 
 
-def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> None:
-    """The pages that list records: each indication, the indications, the evidence table, the publications."""
-    entries = builder.entries
-    for item in facts.indications:
-        indication = item.indication
-        path = f"indications/{indication.id}.md"
-        cache_key = fingerprint(builder.shared, indication.id, [builder.digests[id(r.record)] for r in item.records]) if builder.shared else ""
-        if builder.reused(path, cache_key):
-            continue  # in a preview: none of its records changed
-        citations, headings = PageCitations(path, entries), Headings(builder.options.headings)
-        # the indication's own text is hand-written Markdown; its citations are numbered first, as they always were
-        body = citations.resolve(indication.body)
-        html, meta = builder.render(
-            "indication.html.j2",
-            path,
-            citations,
-            headings,
-            indication=indication,
-            records=item.records,
-            literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
-        )
-        head, slot, tail = html.partition(HAND_WRITTEN)
-        builder.finish(path, meta, head, citations, PageFacts(about=indication.title, source=indication.path), headings, body if slot else "", tail)
-        builder.remember(path, cache_key, citations)
-    builder.template("indications/index.md", "indications.html.j2", indications=facts.indications)
-    builder.template("cases/index.md", "cases.html.j2", indication_by_id=project.indications)
-    builder.template("publications/index.md", "publications.html.j2")
+def _list_pages(builder: _Builder, project: Project, facts: SiteFacts) -> list[Callable[[], None]]:
+    """The pages that list records, each to be rendered: each indication, the indications, the evidence table, the
+    publications."""
+    pages: list[Callable[[], None]] = [functools.partial(_indication_page, builder, item) for item in facts.indications]
+    pages.append(functools.partial(builder.template, "indications/index.md", "indications.html.j2", indications=facts.indications))
+    pages.append(functools.partial(builder.template, "cases/index.md", "cases.html.j2", indication_by_id=project.indications))
+    pages.append(functools.partial(builder.template, "publications/index.md", "publications.html.j2"))
     for publication in facts.publications:
         cache_key = ""
         if builder.shared:  # in a preview: the publication and its records, as listed
             records = [(builder.digests[id(r.record)], r.withdrawn) for r in publication.records]
             cache_key = fingerprint(builder.shared, publication.reference, publication.slug, publication.short, records)
-        builder.template(publication.path, "publication.html.j2", cache_key=cache_key, publication=publication, indication_by_id=project.indications)
+        pages.append(functools.partial(builder.template, publication.path, "publication.html.j2", cache_key=cache_key, publication=publication, indication_by_id=project.indications))
+    return pages
+
+
+def _indication_page(builder: _Builder, item: IndicationRecords) -> None:
+    """An indication's page: its hand-written text, then its records (in a preview, kept while none changed)."""
+    indication, entries = item.indication, builder.entries
+    path = f"indications/{indication.id}.md"
+    cache_key = fingerprint(builder.shared, indication.id, [builder.digests[id(r.record)] for r in item.records]) if builder.shared else ""
+    if builder.reused(path, cache_key):
+        return
+    citations, headings = PageCitations(path, entries), Headings(builder.options.headings)
+    # the indication's own text is hand-written Markdown; its citations are numbered first, as they always were
+    body = citations.resolve(indication.body)
+    html, meta = builder.render(
+        "indication.html.j2",
+        path,
+        citations,
+        headings,
+        indication=indication,
+        records=item.records,
+        literature=[key for key in dict.fromkeys(indication.literature) if key in entries],
+    )
+    head, slot, tail = html.partition(HAND_WRITTEN)
+    builder.finish(path, meta, head, citations, PageFacts(about=indication.title, source=indication.path), headings, body if slot else "", tail)
+    builder.remember(path, cache_key, citations)
 
 
 def _template_line(exc: Exception) -> int:
