@@ -1,20 +1,32 @@
-"""Pages rendered by several processes at once: the same site as one process renders, page for page."""
+"""Pages rendered by several processes at once: the same site as one process renders, page for page.
+
+Fork is refused in a process where other threads run, and earlier tests may leave some (servers, browsers): the
+checks that need workers run in a fresh interpreter of their own, which must find fork usable (or the test fails)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from site_builder.pages import parallel
 from site_builder.pages.parallel import bounds, in_parts
-from site_builder.pages.site import SiteOptions, build_site
-from site_builder.project import ProjectPaths, load_project
 
-needs_fork = pytest.mark.skipif(not parallel.can_fork(), reason="no fork on this platform, or threads already run")
+HERE = Path(__file__).resolve().parent
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform")
+
+
+def in_fresh_process(check: str) -> None:
+    """Run one of this module's _check_* functions in a new interpreter (no thread but its own)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
+    code = f"import test_parallel; test_parallel.{check}"
+    result = subprocess.run([sys.executable, "-c", code], cwd=HERE, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(("count", "parts"), [(10, 3), (3, 3), (7, 2), (100, 7), (5, 1)])
@@ -26,8 +38,7 @@ def test_bounds_cover_the_range_once_in_order(count, parts):
     assert max(sizes) - min(sizes) <= 1 and sizes[0] == max(sizes)
 
 
-@needs_fork
-def test_chunks_come_back_in_order_rendered_here_and_in_workers():
+def _check_chunks() -> None:
     here, worked = os.getpid(), multiprocessing.get_context("fork").Event()
 
     def render(start: int, stop: int) -> tuple[int, int, int]:
@@ -37,6 +48,7 @@ def test_chunks_come_back_in_order_rendered_here_and_in_workers():
             worked.set()
         return start, stop, os.getpid()
 
+    assert parallel.can_fork()
     results = in_parts(200, 3, render, part_min=1)
     assert results is not None
     slices = [(a, b) for a, b, _ in results]
@@ -46,14 +58,60 @@ def test_chunks_come_back_in_order_rendered_here_and_in_workers():
     assert here in pids and pids - {here}  # forked workers took chunks, and so did this process
 
 
-@needs_fork
-def test_a_workers_error_is_raised_here():
+def _check_error() -> None:
     def render(start: int, stop: int) -> None:
         if start >= 50:
             raise ValueError(f"chunk {start}")
 
-    with pytest.raises(ValueError, match="chunk"):
+    try:
         in_parts(100, 2, render, part_min=1)
+    except ValueError as exc:
+        assert str(exc).startswith("chunk")
+    else:
+        raise AssertionError("a worker's error is raised in the main process")
+
+
+def _check_site(jobs: int) -> None:
+    from conftest import REPO
+    from site_builder.pages.site import SiteOptions, build_site
+    from site_builder.project import ProjectPaths, load_project
+
+    project = load_project(ProjectPaths(REPO))
+    assert not project.errors
+    options = SiteOptions(templates=REPO / "templates")
+    alone = build_site(project, options, jobs=1)
+    parallel.PART_MIN, parallel.CHUNKS_PER_JOB = 1, 4  # the repository has few pages: every process takes a share
+    used: list[object] = []
+    real = parallel.in_parts
+    parallel.in_parts = lambda *args, **kwargs: used.append(real(*args, **kwargs)) or used[-1]
+    import site_builder.pages.site as site_module
+
+    site_module.in_parts = parallel.in_parts
+    parts = build_site(project, options, jobs=jobs)
+    assert used and used[0] is not None and len(used[0]) > jobs, "the pages were rendered in chunks by several processes"
+    assert list(parts.pages) == list(alone.pages)
+    for path, page in alone.pages.items():
+        assert parts.pages[path] == page, path
+    assert parts.titles == alone.titles and list(parts.titles) == list(alone.titles)
+    assert parts.usage == alone.usage  # each reference's citing pages, in the same order
+    assert parts.assets == alone.assets and list(parts.assets) == list(alone.assets)
+    assert parts.problems == alone.problems
+
+
+@needs_fork
+def test_chunks_come_back_in_order_rendered_here_and_in_workers():
+    in_fresh_process("_check_chunks()")
+
+
+@needs_fork
+def test_a_workers_error_is_raised_here():
+    in_fresh_process("_check_error()")
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_site_rendered_in_parts_is_the_site_one_process_renders(jobs):
+    in_fresh_process(f"_check_site({jobs})")
 
 
 def test_one_process_when_jobs_is_one_too_few_pages_or_a_thread_runs():
@@ -70,22 +128,3 @@ def test_one_process_when_jobs_is_one_too_few_pages_or_a_thread_runs():
     finally:
         stop.set()
         thread.join()
-
-
-@needs_fork
-@pytest.mark.parametrize("jobs", [2, 3])
-def test_a_site_rendered_in_parts_is_the_site_one_process_renders(jobs, monkeypatch):
-    project = load_project(ProjectPaths(REPO))
-    assert not project.errors
-    options = SiteOptions(templates=REPO / "templates")
-    alone = build_site(project, options, jobs=1)
-    monkeypatch.setattr(parallel, "PART_MIN", 1)  # the repository has few pages: every process takes a share
-    monkeypatch.setattr(parallel, "CHUNKS_PER_JOB", 4)
-    parts = build_site(project, options, jobs=jobs)
-    assert list(parts.pages) == list(alone.pages)
-    for path, page in alone.pages.items():
-        assert parts.pages[path] == page, path
-    assert parts.titles == alone.titles and list(parts.titles) == list(alone.titles)
-    assert parts.usage == alone.usage  # each reference's citing pages, in the same order
-    assert parts.assets == alone.assets and list(parts.assets) == list(alone.assets)
-    assert parts.problems == alone.problems
