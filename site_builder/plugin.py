@@ -68,7 +68,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         paths, options = resolve(self.config, self.root, docs, config.site_name, config.site_url)
         style = HeadingStyle.from_config(config.markdown_extensions, config.mdx_configs)
         options = dataclasses.replace(options, directory_urls=config.use_directory_urls, headings=style)
-        project = load_project(paths, keep_drafts=self.serving)
+        project = load_project(paths, keep_drafts=self.serving, disk_cache=not self.serving)  # what `site-builder validate` checked
         for problem in project.problems:
             (log.error if problem in project.errors else log.warning)(str(problem))
         for ident, display in sorted(project.drafts.items()):

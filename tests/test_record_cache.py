@@ -227,3 +227,39 @@ def test_names_shown_for_many_files_are_what_display_gives_each(tmp_path: Path) 
     through = ProjectPaths(linked_root)
     files = [linked_root / "cases" / "a.yaml", linked_root / "cases" / "linked.yaml"]
     assert through.displays(linked_root / "cases", files) == [through.display(path) for path in files]
+
+
+def mkdocs_build_with_cache(root: Path, site: Path, cache: Path, **env: str):  # noqa: ANN201 - a finished process
+    """mkdocs build of a project (not --strict: the project may hold problems), with validate's disk cache in cache."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SITE_BUILDER_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": "1764115200", **env}
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+    return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
+
+
+def test_a_build_after_validate_reads_its_disk_cache(tmp_path: Path) -> None:
+    root, cache = project_with_problems(tmp_path), tmp_path / "cache"
+    validate_cli(root, cache)
+    (file,) = cache.glob("*.jsonl")
+    file.write_text(file.read_text(encoding="utf-8").replace("possible calendar date", "possible CACHED date"), encoding="utf-8")
+    cached = mkdocs_build_with_cache(root, tmp_path / "site", cache)
+    assert "possible CACHED date" in cached.stderr and "possible calendar date" not in cached.stderr
+    fresh = mkdocs_build_with_cache(root, tmp_path / "site-fresh", tmp_path / "other", SITE_BUILDER_CACHE="off")
+    assert "possible calendar date" in fresh.stderr and not (tmp_path / "other").exists()
+
+
+def test_a_build_from_the_disk_cache_writes_the_site_a_fresh_build_writes(tmp_path: Path) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    shutil.copytree(ROOTS / "with-study", root)
+    assert validate_cli(root, cache).returncode == 0
+    (file,) = cache.glob("*.jsonl")
+    assert file.read_text(encoding="utf-8").count('{"key": ["study"') >= 1
+    built = {}
+    for name, env in (("cached", {}), ("fresh", {"SITE_BUILDER_CACHE": "off"})):
+        result = mkdocs_build_with_cache(root, tmp_path / name, cache, **env)
+        assert result.returncode == 0, result.stderr
+        built[name] = {p.relative_to(tmp_path / name).as_posix(): p.read_bytes() for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
+    assert len(built["cached"]) > 10 and built["cached"] == built["fresh"]

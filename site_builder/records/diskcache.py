@@ -1,4 +1,5 @@
-"""The record cache on disk, for repeated `site-builder validate` runs: what each record file says on its own, keyed
+"""The record cache on disk, for repeated `site-builder validate` runs and the `mkdocs build` after one (not `mkdocs
+serve`, which keeps its results in memory): what each record file says on its own, keyed
 by its content, in one JSON-lines file per project under the user's cache folder (never inside the project, where a
 pull request could plant entries that hide an error).
 
