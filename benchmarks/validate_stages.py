@@ -4,6 +4,8 @@ own over the same files in one process (the per-file work that worker processes 
 Run: python -m benchmarks.validate_stages [--project PATH] [--files 1000] [--repeat 3]
 Prints milliseconds of CPU per file for each step (the least of --repeat runs, the cycle collector off as validate
 has it) and the step that the main process repeats for each file a worker checked (reading its cache entry back).
+The YAML load is also timed composing nodes then walking them (with the plain CSafeLoader), the way documents that
+are not plain records go, for comparison with the walk over libyaml's events that record files take.
 The steps overlap: "check, whole" is the sum of those above it plus what joins them. No test asserts these figures;
 the whole command is measured by benchmarks/validate_cache.py and benchmarks/run.py.
 """
@@ -17,11 +19,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from site_builder.records import checks, privacy
 from site_builder.records.diskcache import entry, read_entry
 from site_builder.records.load import load_case
 from site_builder.records.model import Case
 from site_builder.records.yamlsource import decode, loads
+
+COMPOSING = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # loads() with another loader than its own composes nodes
 
 
 def cpu_ms(step: Callable[[], Any], count: int, repeat: int) -> float:
@@ -59,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         ("read key (hash of the bytes)", cpu_ms(lambda: [checks.record_key("case", d, p, "error", raw) for p, d, raw in files], n, r)),
         ("YAML load with positions", cpu_ms(lambda: [loads(text) for text in texts], n, r)),
+        ("YAML load, composing (CSafeLoader)", cpu_ms(lambda: [loads(text, COMPOSING) for text in texts], n, r)),
         ("schema (pydantic)", cpu_ms(lambda: [Case.model_validate(case.located.data) for _, _, case in valid], m, r)),
         ("load_case, whole", cpu_ms(lambda: [load_case(p, d, raw) for p, d, raw in files], n, r)),
         ("locators", cpu_ms(lambda: [checks._locator_problems(case) for _, _, case in valid], m, r)),
