@@ -283,16 +283,30 @@ def test_page_citations_filled_from_one_template_equal_citeproc_for_each_page() 
     from site_builder.citations.metadata import PageCitationFormatter, PageInfo, SiteMeta, citation_text
 
     meta = SiteMeta(name="Site & Co", url="https://example.org/x/", publisher="Team", version="1.0")
+    day = {"published": "2026-01-02", "modified": "2026-03-04"}
     pages = [
-        PageInfo("index.md", "Home", "", published="2026-01-02", modified="2026-03-04"),
-        PageInfo("cases/a-b.md", "lower-case title: with <tags> & 'quotes'", "", published="2026-01-02", modified="2026-03-04"),
+        PageInfo("index.md", "Home", "", **day),
+        PageInfo("cases/a-b.md", "lower-case title: with <tags> & 'quotes'", "", **day),
+        PageInfo("cases/c.md", "A title that ends with a period.", "", **day),  # citeproc joins it with the next "."
+        PageInfo("cases/d.md", "Doe et al. n.d.", "", **day),
+        PageInfo("cases/e.md", ' Spaced "quoted" title ', "", **day),
+        PageInfo("cases/f.md", "Crohn's disease?", "", **day),
+        PageInfo("cases/g.md", "A plain title", "A description", **day),
         PageInfo("references.md", "Références", "", published="2025-12-31", modified="2025-12-31"),
+        PageInfo("undated.md", "No dates", ""),
     ]
-    for style in ("american-medical-association", "apa"):
+
+    def unmarked(html: str) -> str:
+        return re.sub(r'<span class="sb-accessed"[^>]*>([^<]*)</span>', r"\1", html)
+
+    for style in ("american-medical-association", "apa", "modern-language-association", "nature"):
         formatter = Formatter(style)
-        fast = PageCitationFormatter(formatter, meta)
-        for page in pages:
-            assert re.sub(r'<span class="sb-accessed"[^>]*>([^<]*)</span>', r"\1", fast(page)[1]) == citation_text(formatter, meta, page)[1]
-            assert fast(page)[0] == citation_text(formatter, meta, page)[0], (style, page.title)
+        cited: dict[str, tuple[str, str]] = {}
+        for order in (pages, pages[::-1], pages[2:] + pages[:2]):  # whichever page comes first
+            fast = PageCitationFormatter(formatter, meta)
+            for page in order:
+                text, html = fast(page)
+                assert (text, unmarked(html)) == citation_text(formatter, meta, page), (style, page.title)
+                assert cited.setdefault(page.path, (text, html)) == (text, html), (style, page.title)
         if style == "american-medical-association":
             assert any(fast.templates.values()), "the site's default style takes the one-template path"

@@ -124,7 +124,7 @@ def test_plain_text_has_no_number_and_matches_html(ama, real):
         assert visible(entry.html) == entry.text, key
 
 
-PLAIN_STYLES = ["american-medical-association", "apa", "modern-language-association", "nature", "ieee", "chicago-author-date", "the-lancet"]
+PLAIN_STYLES = ["american-medical-association", "apa", "modern-language-association", "nature", "ieee", "chicago-author-date", "the-lancet", "associacao-brasileira-de-normas-tecnicas-ufpr"]
 
 
 @pytest.mark.parametrize("style", PLAIN_STYLES)

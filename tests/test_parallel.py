@@ -5,11 +5,14 @@ checks that need workers run in a fresh interpreter of their own, which must fin
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ from site_builder.pages import parallel
 from site_builder.pages.parallel import bounds, in_parts
 
 HERE = Path(__file__).resolve().parent
-needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this platform")
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pages are rendered in parts on Linux only")
 
 
 def in_fresh_process(check: str) -> None:
@@ -39,12 +42,15 @@ def test_bounds_cover_the_range_once_in_order(count, parts):
 
 
 def _check_chunks() -> None:
-    here, worked = os.getpid(), multiprocessing.get_context("fork").Event()
+    context = multiprocessing.get_context("fork")
+    here, took, worked = os.getpid(), context.Event(), context.Event()
 
     def render(start: int, stop: int) -> tuple[int, int, int]:
-        if os.getpid() == here:
-            worked.wait(60)  # this process waits for a worker's first chunk, so that each takes some
+        if os.getpid() == here:  # each waits for the other's first chunk, so that both take some
+            took.set()
+            worked.wait(60)
         else:
+            took.wait(60)
             worked.set()
         return start, stop, os.getpid()
 
@@ -59,16 +65,34 @@ def _check_chunks() -> None:
 
 
 def _check_error() -> None:
+    here, raised = os.getpid(), multiprocessing.get_context("fork").Event()
+
     def render(start: int, stop: int) -> None:
-        if start >= 50:
-            raise ValueError(f"chunk {start}")
+        if os.getpid() == here:
+            raised.wait(60)  # this process waits for a worker to fail, so that the error is the worker's
+            return
+        raised.set()
+        raise ValueError(f"a worker's chunk {start}")
 
     try:
         in_parts(100, 2, render, part_min=1)
     except ValueError as exc:
-        assert str(exc).startswith("chunk")
+        assert str(exc).startswith("a worker's chunk"), exc
     else:
         raise AssertionError("a worker's error is raised in the main process")
+
+
+def _orphan_scenario(pid_file: str) -> None:
+    """Renders slowly, writing down each worker's process id, until killed."""
+    here = os.getpid()
+
+    def render(start: int, stop: int) -> None:
+        if os.getpid() != here:
+            with open(pid_file, "a") as out:
+                out.write(f"{os.getpid()}\n")
+        time.sleep(30)
+
+    in_parts(100, 3, render, part_min=1)
 
 
 def _check_site(jobs: int) -> None:
@@ -106,6 +130,40 @@ def test_chunks_come_back_in_order_rendered_here_and_in_workers():
 @needs_fork
 def test_a_workers_error_is_raised_here():
     in_fresh_process("_check_error()")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+@needs_fork
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    pid_file = tmp_path / "workers"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent), os.environ.get("PYTHONPATH", "")])}
+    code = f"import test_parallel; test_parallel._orphan_scenario({str(pid_file)!r})"
+    main = subprocess.Popen([sys.executable, "-c", code], cwd=HERE, env=env)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(pid_file.read_text().split() if pid_file.exists() else []) < 2:
+            time.sleep(0.05)
+        workers = [int(pid) for pid in pid_file.read_text().split()]
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        main.send_signal(signal.SIGTERM)
+        main.wait(30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers), "no worker renders on once the main process is gone"
+    finally:
+        main.kill()
+        for pid in workers:  # a failed run leaves none behind either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 @needs_fork

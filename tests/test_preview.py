@@ -182,27 +182,21 @@ def test_a_kept_block_is_taken_only_where_the_page_cites_as_it_did(sample) -> No
     assert with_heading is None  # its id depends on the headings before it
 
 
-def test_a_page_s_citation_follows_the_page_and_the_pages_that_decided_how_pages_are_cited() -> None:
+def test_a_page_s_citation_is_kept_while_the_page_and_the_site_s_options_are_unchanged() -> None:
     from types import SimpleNamespace
 
     from site_builder.pages.preview import CiteThisPage
 
-    class Decides:
-        """As PageCitationFormatter: how pages with the same dates are cited is decided on the first of them, the
-        access date on the very first page."""
+    made: list[str] = []
 
-        def __init__(self) -> None:
-            self.accessed, self.templates = False, {}
-
+    class Cites:
         def __call__(self, page) -> tuple[str, str]:  # noqa: ANN001
-            if self.accessed is False:
-                self.accessed = page.title
-            decided = self.templates.setdefault((page.published, page.modified), page.title)
-            return f"{page.title}, as {decided}, dated as {self.accessed}", ""
+            made.append(page.title)
+            return f"{page.title}, {page.published}", ""
 
-    def cite(cache, pages):  # noqa: ANN001, ANN202
-        citations = CiteThisPage(Decides, cache)
-        out = [citations(page, "the site's options") for page in pages]
+    def cite(cache, pages, shared="the site's options"):  # noqa: ANN001, ANN202
+        citations = CiteThisPage(Cites, cache)
+        out = [citations(page, shared) for page in pages]
         if cache is not None:
             cache.swept()
         return out
@@ -211,15 +205,17 @@ def test_a_page_s_citation_follows_the_page_and_the_pages_that_decided_how_pages
         return SimpleNamespace(title=title, published=published, modified="")
 
     cache = RenderCache()
-    renders = [
-        [page("a", "2020"), page("b", "2021"), page("c", "2020")],
-        [page("a", "2020"), page("b", "2021"), page("c", "2020")],  # all kept
-        [page("a", "2020"), page("B", "2021"), page("c", "2020")],  # a page that decides its dates changed
-        [page("a", "2020"), page("b", "2021"), page("c", "2020")],
-        [page("a", "2020"), page("b", "2021"), page("C", "2020")],  # the page changed
-        [page("A", "2020"), page("b", "2021"), page("C", "2020")],  # the pages that decided changed
-        [page("b", "2021"), page("A", "2020"), page("C", "2020")],  # another page is first
-        [page("b", "2021"), page("A", "2020"), page("C", "2021")],  # other dates
-    ]
-    for pages in renders:
-        assert cite(cache, pages) == cite(None, pages)
+    first = [page("a", "2020"), page("b", "2021"), page("c", "2020")]
+    assert cite(cache, first) == [("a, 2020", ""), ("b, 2021", ""), ("c, 2020", "")]
+    made.clear()
+    assert cite(cache, first) == [("a, 2020", ""), ("b, 2021", ""), ("c, 2020", "")]
+    assert made == [], "every citation kept"
+    changed = [page("a", "2020"), page("B", "2021"), page("c", "2020")]
+    assert cite(cache, changed) == cite(None, changed)
+    assert made == ["B", "a", "B", "c"], "only the changed page cited again (then each once without the cache)"
+    made.clear()
+    assert cite(cache, changed[::-1]) == cite(None, changed[::-1])
+    assert made == ["c", "B", "a"], "another order: each page as kept"
+    made.clear()
+    assert cite(cache, changed, "other options") == cite(None, changed)
+    assert made == ["a", "B", "c"] * 2, "other options: nothing kept"

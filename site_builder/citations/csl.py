@@ -253,7 +253,9 @@ def _markers_to_html(marked: str) -> str:
 
 
 _NO_MARKERS = {ord(c): None for c in _MARKERS}
-_MARKED_PUNCTUATION = re.compile(f"[.,;:!?][{_MARKERS}]+[.,;:!?]")
+# Where citeproc would have joined what a marker now separates: punctuation, or spaces, on both sides of one, and
+# spaces at either end (which citeproc trims where no marker stands).
+_MARKED_PUNCTUATION = re.compile(f"[.,;:!?][{_MARKERS}]+[.,;:!?]| [{_MARKERS}]+ |^[{_MARKERS}]*\\s|\\s[{_MARKERS}]*$")
 
 
 def _strip_markers(value: object) -> object:
@@ -348,8 +350,9 @@ class Formatter:
         plain = _strip_markers(usable)
         marked = self._render(plain, _MARKER_FORMATTER)
         # The plain formatter writes what the marker formatter writes less its markers, so one render gives both,
-        # except where citeproc would have merged punctuation that a marker now separates ("et al." + ".") or the
-        # item carries marker characters itself (which the HTML leaves out): then the plain text is rendered apart.
+        # except where citeproc would have merged punctuation or spaces that a marker now separates ("et al." + ".")
+        # or the item carries marker characters itself (which the HTML leaves out): then the plain text is rendered
+        # apart.
         if plain == usable and not _MARKED_PUNCTUATION.search(marked):
             text = marked.translate(_NO_MARKERS)
         else:

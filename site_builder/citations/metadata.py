@@ -226,12 +226,21 @@ def accessed_format(formatter: Formatter, item: dict[str, Any]) -> AccessedForma
 
 class PageCitationFormatter:
     """Page citations for a whole site: citeproc formats one item per pair of dates with a placeholder title and
-    address, and each page fills in its own. A style that changes the title's case, or any page where filling in
-    would differ from citeproc's own output, falls back to formatting that page in full. The access date is marked
-    up so that the page's script can put in the reader's today."""
+    address, and each page fills in its own. Whether a pair of dates has such a template, and how the access date is
+    printed, is decided on a probe page, never on the site's pages: so a page's citation follows from the page, the
+    style and the site alone, whichever pages came before it (and whichever process rendered them). A style that
+    changes the probe's title (its case, its periods), prints another field of it, or a title citeproc could join to
+    the text around it (punctuation or a space at either end, quotation marks inside), falls back to formatting the
+    page in full. The access date is marked up so that the page's script can put in the reader's today."""
 
     TITLE = "zzqtitlezzq"
     URL = "https://placeholder.invalid/zzqurlzzq/"
+    PROBE_PATH = "zzqprobezzq.md"
+    PROBE_TITLE = "zz Qq-title: St. Probe, of the RSCE test"  # lower-case start, capitals, periods, stop words
+    PROBE_DESCRIPTION = "zzqdescriptionzzq"
+    PROBE_DAY = "2001-02-03"
+    QUOTES = frozenset("\"'“”‘’«»„‚`")
+    ENDS = QUOTES | frozenset(".,;:!?")
 
     def __init__(self, formatter: Formatter, meta: SiteMeta) -> None:
         self.formatter, self.meta = formatter, meta
@@ -246,30 +255,44 @@ class PageCitationFormatter:
         markup = markup.replace(self.URL, html.escape(url, quote=False)).replace(self.TITLE, html.escape(page.title, quote=False))
         return text, markup
 
+    def _template(self, published: str, modified: str) -> tuple[str, str] | None:
+        """The citation of pages with these dates, with placeholders for title and address, if filling it in gives
+        citeproc's own text for the probe page."""
+        probe = PageInfo(self.PROBE_PATH, self.PROBE_TITLE, self.PROBE_DESCRIPTION, published=published, modified=modified)
+        item = page_csl(self.meta, probe, accessed=modified or published) | {"title": self.TITLE}
+        if self.meta.url:
+            item["URL"] = self.URL
+        formatted = self.formatter.format_item(item)
+        if formatted.text.count(self.TITLE) != 1 or (self.meta.url and formatted.text.count(self.URL) != 1):
+            return None
+        if "zzqprobezzq" in formatted.text or self.PROBE_DESCRIPTION in formatted.text:
+            return None  # the style prints the item's id or abstract: each page's own
+        suffix = f" Version {self.meta.version}." if self.meta.version else ""
+        template = (formatted.text + suffix, formatted.html + suffix)
+        return template if self._fill(template, probe) == citation_text(self.formatter, self.meta, probe) else None
+
+    def _fits(self, title: str) -> bool:
+        """Whether a title reads in the citation as it is: nothing at its ends or inside that citeproc could join
+        with what comes before or after it."""
+        return bool(title) and title == title.strip() and title[0] not in self.ENDS and title[-1] not in self.ENDS and not self.QUOTES.intersection(title)
+
     def _formatted(self, page: PageInfo) -> tuple[str, str]:
         key = (page.published, page.modified)
         if key not in self.templates:
-            item = page_csl(self.meta, page, accessed=page.modified or page.published) | {"title": self.TITLE}
-            if self.meta.url:
-                item["URL"] = self.URL
-            formatted = self.formatter.format_item(item)
-            suffix = f" Version {self.meta.version}." if self.meta.version else ""
-            template = None
-            if formatted.text.count(self.TITLE) == 1 and (not self.meta.url or formatted.text.count(self.URL) == 1):
-                template = (formatted.text + suffix, formatted.html + suffix)
-            exact = citation_text(self.formatter, self.meta, page)
-            self.templates[key] = template if template and self._fill(template, page) == exact else None
-            return exact
+            self.templates[key] = self._template(*key)
         template = self.templates[key]
-        return self._fill(template, page) if template else citation_text(self.formatter, self.meta, page)
+        return self._fill(template, page) if template and self._fits(page.title) else citation_text(self.formatter, self.meta, page)
 
     def __call__(self, page: PageInfo) -> tuple[str, str]:
         """The page's citation as (text, html): citation_text's, with the access date in a span for the script."""
         text, markup = self._formatted(page)
         day = page.modified or page.published
+        if not day:
+            return text, markup
         if self.accessed is False:
-            self.accessed = accessed_format(self.formatter, page_csl(self.meta, page)) if day else None
-        if not day or not isinstance(self.accessed, AccessedFormat):
+            probe = PageInfo(self.PROBE_PATH, self.PROBE_TITLE, self.PROBE_DESCRIPTION, published=self.PROBE_DAY)
+            self.accessed = accessed_format(self.formatter, page_csl(self.meta, probe))
+        if not isinstance(self.accessed, AccessedFormat):
             return text, markup
         shown = html.escape(self.accessed.render(day), quote=False)
         head, found, tail = markup.rpartition(shown)

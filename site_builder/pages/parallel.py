@@ -3,14 +3,18 @@ finishes its last (so that a few heavy pages do not leave one process working al
 handed back in the pages' order, whichever process rendered them (Sphinx's parallel write works this way too).
 
 A forked worker starts with everything this process has loaded (project, formatted references, compiled templates):
-nothing is sent to it but a chunk's number. Fork is used only where the platform has it and no other thread runs
-(forking a process with threads can deadlock the child); otherwise, with one job, or with too few pages to pay for a
-worker's start, everything is rendered here, one page after another.
+nothing is sent to it but a chunk's number, and it is killed when the main process ends. Fork is used only on Linux
+and where no other thread runs (forking a process with threads can deadlock the child); otherwise, with one job, or
+with too few pages to pay for a worker's start, everything is rendered here, one page after another.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +24,7 @@ R = TypeVar("R")
 PART_MIN = 150  # pages each process must have on average before another process takes part
 CHUNKS_PER_JOB = 16  # chunks per process: enough to even out pages of unequal cost, few enough to cost nothing
 
-_WORK: tuple[Callable[[int, int], Any], list[tuple[int, int]], Any] | None = None  # inherited through fork
+_WORK: tuple[Callable[[int, int], Any], list[tuple[int, int]], Any, int] | None = None  # inherited through fork
 
 
 def bounds(count: int, parts: int) -> list[tuple[int, int]]:
@@ -35,7 +39,20 @@ def bounds(count: int, parts: int) -> list[tuple[int, int]]:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Linux only (macOS has fork, but its system libraries are not safe in a forked child), and no other thread."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _die_with(parent: int) -> None:
+    """A worker's start: it is killed when the main process ends, however that ends (SIGTERM, the OOM killer), instead
+    of rendering on with nobody to hand its pages to."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the main process ended before the line above took effect
+        os._exit(1)
 
 
 def _take(counter: Any, total: int) -> int:
@@ -46,10 +63,11 @@ def _take(counter: Any, total: int) -> int:
     return taken
 
 
-def _chunks_taken(render: Callable[[int, int], R], chunks: list[tuple[int, int]], counter: Any) -> list[tuple[int, R]]:
+def _chunks_taken(render: Callable[[int, int], R], chunks: list[tuple[int, int]], counter: Any, parent: int | None = None) -> list[tuple[int, R]]:
+    """Chunks taken in turn and rendered, until none is left (or, in a worker, its parent process is gone)."""
     done = []
     try:
-        while (number := _take(counter, len(chunks))) < len(chunks):
+        while (parent is None or os.getppid() == parent) and (number := _take(counter, len(chunks))) < len(chunks):
             done.append((number, render(*chunks[number])))
     except BaseException:
         with counter.get_lock():
@@ -74,9 +92,9 @@ def in_parts(count: int, jobs: int, render: Callable[[int, int], R], part_min: i
     context = multiprocessing.get_context("fork")
     chunks = bounds(count, min(count, (workers + 1) * CHUNKS_PER_JOB))
     counter = context.Value("i", 0)
-    _WORK = (render, chunks, counter)
+    _WORK = (render, chunks, counter, os.getpid())
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_worker) for _ in range(workers)]
             done = _chunks_taken(render, chunks, counter)
             for future in futures:

@@ -114,46 +114,25 @@ def rendered_fragment(citations: PageCitations, headings: Headings, render: Call
 
 
 class CiteThisPage:
-    """The "Cite this page" citations of one render, by a PageCitationFormatter (make), or in a preview taken from
-    earlier renders (cache). Such a formatter decides how it writes access dates on the first page it is given, and
-    how it cites the pages with the same dates on the first of them; a page's citation follows from the page and
-    those two decisions, made on the same pages in the same way as a full render makes them: the render's first
-    page, and its first page with the page's dates. A preview keeps each citation, and each decision (the
-    formatter's `accessed` and `templates`), under the pages it follows from and the site's options (shared)."""
+    """The "Cite this page" citations of one render, by a PageCitationFormatter (made at the first citation not
+    kept), or in a preview taken from earlier renders (cache). A page's citation follows from the page, the style and
+    the site alone (the formatter decides how it cites on probe pages, not on the pages before), so a preview keeps
+    each citation under the page and the site's options (shared)."""
 
     def __init__(self, make: Callable[[], Any], cache: RenderCache | None = None) -> None:
         self.make, self.cache = make, cache
-        self.formatter: Any = None  # a PageCitationFormatter, made at the first citation not kept
-        self.very_first: Any = None  # the render's first page (PageInfo)
-        self.first: dict[tuple[str, str], Any] = {}  # per (published, modified): the render's first page with them
+        self.formatter: Any = None
 
     def __call__(self, page: Any, shared: str = "") -> tuple[str, str]:
-        self.very_first = self.very_first or page
-        dates = (page.published, page.modified)
-        deciding = self.first.setdefault(dates, page)
         if self.cache is None or not shared:
             self.formatter = self.formatter or self.make()
             return self.formatter(page)
-        key = fingerprint("page citation", shared, page, deciding, self.very_first)
-        accessed, template = fingerprint("accessed", shared, self.very_first), fingerprint("template", shared, dates, deciding)
-        found, kept_accessed, kept_template = self.cache.piece(key), self.cache.piece(accessed), self.cache.piece(template)
-        if found is not None:  # the decisions are kept along with it, for the next citation not kept
+        key = fingerprint("page citation", shared, page)
+        found = self.cache.piece(key)
+        if found is not None:
             return found
-        if self.formatter is None:
-            self.formatter = self.make()
-            if kept_accessed is not None:
-                self.formatter.accessed = kept_accessed[0]
-        if dates not in self.formatter.templates and kept_template is not None:
-            self.formatter.templates[dates] = kept_template[0]
-        # When a decision is not kept, the pages that made it in a full render make it (first the render's first page)
-        if self.formatter.accessed is False and self.very_first is not page:
-            self.formatter(self.very_first)
-        if dates not in self.formatter.templates and deciding is not page:
-            self.formatter(deciding)
-        made = self.formatter(page)
-        self.cache.keep(accessed, (self.formatter.accessed,))
-        self.cache.keep(template, (self.formatter.templates[dates],))
-        return self.cache.keep(key, made)
+        self.formatter = self.formatter or self.make()
+        return self.cache.keep(key, self.formatter(page))
 
 
 @dataclass
