@@ -368,8 +368,8 @@ def _fewer_collections():
 
 def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None, jobs: int = 1) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
-    between rebuilds: record pages whose inputs are unchanged are taken from it). With jobs > 1, record pages are
-    rendered by that many processes at once (parallel.py), with the same result."""
+    between rebuilds: record pages whose inputs are unchanged are taken from it). With jobs > 1, record and list
+    pages are rendered by that many processes at once (parallel.py), with the same result."""
     with _fewer_collections():
         return _build_site(project, options, cache, jobs)
 
