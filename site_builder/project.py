@@ -238,9 +238,13 @@ CHUNK = 32  # files a worker checks per task: few enough that the main process c
 
 
 def jobs_setting() -> int:
-    """How many processes check record files: SITE_BUILDER_JOBS, else one per core (1: no worker processes)."""
+    """How many processes check record files and render pages: SITE_BUILDER_JOBS, else one per core this process may
+    run on (its CPU affinity, as a container or `taskset` limits it), 1 meaning no worker processes."""
     value = os.environ.get("SITE_BUILDER_JOBS", "")
-    return max(1, int(value)) if value.isdigit() else (os.cpu_count() or 1)
+    if value.isdigit():
+        return max(1, int(value))
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable else (os.cpu_count() or 1)
 
 
 def _check(job: Job, keep: bool) -> tuple[RecordCheck, str | None]:

@@ -186,3 +186,15 @@ def test_one_process_when_jobs_is_one_too_few_pages_or_a_thread_runs():
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_number_of_processes_follows_the_setting_else_the_cores_this_process_may_use(monkeypatch):
+    from site_builder.project import jobs_setting
+
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "3")
+    assert jobs_setting() == 3
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "0")
+    assert jobs_setting() == 1
+    monkeypatch.delenv("SITE_BUILDER_JOBS")
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert jobs_setting() == expected
