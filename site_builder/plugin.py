@@ -86,7 +86,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for problem in site.problems:
             log.error(str(problem))
         if site.problems:
-            raise PluginError(f"site-builder: {len(site.problems)} citation errors; nothing was built")
+            raise PluginError(f"site-builder: {len(site.problems)} errors in the pages (citations, templates); nothing was built")
         for path, data in site.assets.items():
             files.append(File.generated(config, path, content=data))
         if self.stylesheets:  # what our pages and scripts can name, and the settings that name classes

@@ -140,6 +140,32 @@ class _Builder:
         }
 
     def render(self, template: str, path: str, citations: PageCitations, headings: Headings, **context: Any) -> tuple[str, dict[str, Any]]:
+        """A page template rendered; a template that fails (a project's own, most likely) is a problem at its file
+        and line, and the page is left empty (the build then stops with every such problem listed)."""
+        try:
+            return self._render(template, path, citations, headings, **context)
+        except TemplateError as exc:
+            self.site.problems.append(self.template_problem(exc, template, path))
+            return "", {}
+
+    def template_problem(self, exc: TemplateError, template: str, path: str) -> Problem:
+        """Where a template failed: the file and line Jinja names (a syntax error), else the innermost template line
+        of the traceback; shown relative to the project when the template is the project's."""
+        where, line = "", 1
+        if isinstance(exc, TemplateSyntaxError) and exc.filename:
+            where, line = exc.filename, exc.lineno or 1
+        else:
+            frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith(".j2")]
+            if frames:
+                where, line = frames[-1].filename, frames[-1].lineno or 1
+                line = _line_naming(where, exc, line)
+        shown = where or template
+        with contextlib.suppress(ValueError):
+            shown = Path(where).resolve().relative_to(self.project.paths.root.resolve()).as_posix() if where else template
+        message = getattr(exc, "message", None) or str(exc)
+        return Problem(shown, line, 1, Severity.error, "template", f"{message} (while rendering {path})")
+
+    def _render(self, template: str, path: str, citations: PageCitations, headings: Headings, **context: Any) -> tuple[str, dict[str, Any]]:
         context = {**self.variables, **context}  # every page sees the site's facts; a page's own values take precedence
         return render(
             self.env,
@@ -490,6 +516,23 @@ def _indication_page(builder: _Builder, item: IndicationRecords) -> None:
     head, slot, tail = html.partition(HAND_WRITTEN)
     builder.finish(path, meta, head, citations, PageFacts(about=indication.title, source=indication.path), headings, body if slot else "", tail)
     builder.remember(path, cache_key, citations)
+
+
+_UNDEFINED_RE = re.compile(r"'([A-Za-z_][A-Za-z0-9_]*)' is undefined|has no attribute '([A-Za-z_][A-Za-z0-9_]*)'")
+
+
+def _line_naming(filename: str, exc: Exception, line: int) -> int:
+    """For a name a template uses but nothing defines, the first line of the template that names it: Jinja maps an
+    error inside a run of outputs it joined into one Python statement to the run's last line, not the failing one."""
+    found = _UNDEFINED_RE.search(str(exc))
+    if not found:
+        return line
+    name = re.compile(rf"\b{re.escape(found.group(1) or found.group(2))}\b")
+    try:
+        lines = Path(filename).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return line
+    return next((number for number, text in enumerate(lines, 1) if name.search(text)), line)
 
 
 def _template_line(exc: Exception) -> int:
