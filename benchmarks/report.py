@@ -251,7 +251,9 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
                + (f", with uncommitted changes in {len(after['dirty'])} files" if after.get("dirty") else ""))
     out.append(f"- Before: " + (f"commit `{before['commit']}` ({before.get('subject', '')}), exported with `git archive` and run the same way"
                                 if before.get("commit") else before.get("error", "not measured")))
-    out.append(f"- Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('memory')}, shared with other work while the run went on")
+    load = m.get("load")
+    at_start = f"; load average when the run started {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} (1, 5, 15 min)" if load else ""
+    out.append(f"- Machine: {m.get('nproc')} cores ({m.get('cpu')}), {m.get('memory')}{at_start}; what else ran meanwhile, if anything, is said in the analysis")
     out.append("- Software: " + ", ".join(f"{k} {v}" for k, v in m.items() if k not in ("nproc", "cpu", "memory")))
     z = results.get("zensical", {})
     out.append(f"- Zensical: {'version ' + z['version'] if z.get('installed') else z.get('note', 'not installed')}")

@@ -66,7 +66,8 @@ def machine() -> dict[str, Any]:
     except (OSError, StopIteration, ValueError):
         pass
     dists = ("mkdocs", "mkdocs-material", "zensical", "pagefind", "pagefind_bin", "playwright", "PyYAML", "pydantic", "Markdown")
-    return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version()} | {d: _version(d) for d in dists}
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "load": load, "python": platform.python_version()} | {d: _version(d) for d in dists}
 
 
 def snapshot(target: Path) -> dict[str, Any]:
