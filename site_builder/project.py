@@ -295,7 +295,9 @@ class _RecordChecks:
         queued: set[tuple[str, ...]] = set()
         listed = {kind: self._paths(project, kind) for kind in self.KINDS}
         unread = sum(len(paths) for _, paths in listed.values())  # files not read yet
-        self.size = size = max(1, min(CHUNK, unread // (8 * jobs_setting())))
+        jobs = jobs_setting()
+        self.workers_max = jobs - 1  # the main process checks files too
+        self.size = size = max(1, min(CHUNK, unread // (8 * jobs)))
         for kind, (folder, paths) in listed.items():
             self.paths[kind] = paths
             self.found[kind] = found = []
@@ -316,12 +318,12 @@ class _RecordChecks:
                 else:
                     queued.add(key)
                     self.jobs.append((key, path, display, kind, project.paths.raw_html, raw))
-                    if len(self.jobs) >= size and (self.pool is not None or len(queued) >= POOL_MIN):
+                    if self.workers_max >= 1 and len(self.jobs) >= size and (self.pool is not None or len(queued) >= POOL_MIN):
                         self._hand_out(len(queued) + unread)
                 if disk is not None and key in disk.lines:
                     self.lines[key] = disk.lines[key]
                 found.append(key)
-        if self.pool is not None or len(queued) >= POOL_MIN:
+        if self.workers_max >= 1 and (self.pool is not None or len(queued) >= POOL_MIN):
             self._hand_out(len(queued))
 
     @staticmethod
@@ -334,7 +336,7 @@ class _RecordChecks:
         """Hand the files waiting to the worker processes, in tasks of self.size files; first start the workers, as
         many as files (those to check, and those not read yet that may need it) keep busy."""
         if self.pool is None:
-            workers = min(jobs_setting() - 1, files // (POOL_MIN // 2))  # the main process checks files too
+            workers = min(self.workers_max, files // (POOL_MIN // 2))
             if workers < 1:
                 return
             import multiprocessing  # noqa: PLC0415 - only large projects pay for these imports
@@ -382,13 +384,10 @@ class _RecordChecks:
         self.jobs = []
         tasks, first, last = self.tasks, 0, len(self.tasks)
         while first < last:
-            if tasks[first][1].done():
-                self._read_back(*tasks[first])
-                first += 1
-            elif tasks[last - 1][1].cancel():
+            if not tasks[first][1].done() and tasks[last - 1][1].cancel():  # no worker started it: checked here
                 self._check_here(tasks[last - 1][0])
                 last -= 1
-            else:  # every task left has gone to a worker
+            else:  # a finished task, or every task left has gone to a worker
                 self._read_back(*tasks[first])
                 first += 1
         self.tasks = []

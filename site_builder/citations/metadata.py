@@ -255,10 +255,14 @@ class PageCitationFormatter:
         markup = markup.replace(self.URL, html.escape(url, quote=False)).replace(self.TITLE, html.escape(page.title, quote=False))
         return text, markup
 
+    def _probe(self, published: str, modified: str = "") -> PageInfo:
+        """The page the formatter decides on, never one of the site's."""
+        return PageInfo(self.PROBE_PATH, self.PROBE_TITLE, self.PROBE_DESCRIPTION, published=published, modified=modified)
+
     def _template(self, published: str, modified: str) -> tuple[str, str] | None:
         """The citation of pages with these dates, with placeholders for title and address, if filling it in gives
         citeproc's own text for the probe page."""
-        probe = PageInfo(self.PROBE_PATH, self.PROBE_TITLE, self.PROBE_DESCRIPTION, published=published, modified=modified)
+        probe = self._probe(published, modified)
         item = page_csl(self.meta, probe, accessed=modified or published) | {"title": self.TITLE}
         if self.meta.url:
             item["URL"] = self.URL
@@ -290,8 +294,7 @@ class PageCitationFormatter:
         if not day:
             return text, markup
         if self.accessed is False:
-            probe = PageInfo(self.PROBE_PATH, self.PROBE_TITLE, self.PROBE_DESCRIPTION, published=self.PROBE_DAY)
-            self.accessed = accessed_format(self.formatter, page_csl(self.meta, probe))
+            self.accessed = accessed_format(self.formatter, page_csl(self.meta, self._probe(self.PROBE_DAY)))
         if not isinstance(self.accessed, AccessedFormat):
             return text, markup
         shown = html.escape(self.accessed.render(day), quote=False)

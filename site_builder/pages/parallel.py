@@ -43,9 +43,11 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _die_with(parent: int) -> None:
+def _die_with_parent() -> None:
     """A worker's start: it is killed when the main process ends, however that ends (SIGTERM, the OOM killer), instead
     of rendering on with nobody to hand its pages to."""
+    assert _WORK is not None, "a forked worker inherits its task"
+    parent = _WORK[3]
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -94,7 +96,7 @@ def in_parts(count: int, jobs: int, render: Callable[[int, int], R], part_min: i
     counter = context.Value("i", 0)
     _WORK = (render, chunks, counter, os.getpid())
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_die_with_parent) as pool:
             futures = [pool.submit(_worker) for _ in range(workers)]
             done = _chunks_taken(render, chunks, counter)
             for future in futures:

@@ -123,16 +123,16 @@ class CiteThisPage:
         self.make, self.cache = make, cache
         self.formatter: Any = None
 
+    def cite(self, page: Any) -> tuple[str, str]:
+        self.formatter = self.formatter or self.make()
+        return self.formatter(page)
+
     def __call__(self, page: Any, shared: str = "") -> tuple[str, str]:
         if self.cache is None or not shared:
-            self.formatter = self.formatter or self.make()
-            return self.formatter(page)
+            return self.cite(page)
         key = fingerprint("page citation", shared, page)
         found = self.cache.piece(key)
-        if found is not None:
-            return found
-        self.formatter = self.formatter or self.make()
-        return self.cache.keep(key, self.formatter(page))
+        return found if found is not None else self.cache.keep(key, self.cite(page))
 
 
 @dataclass

@@ -108,6 +108,15 @@ class Site:
     usage: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    def extend(self, other: Site) -> None:
+        """Add what another part of the site's rendering made, after what this one holds (lists keep that order)."""
+        self.pages.update(other.pages)
+        self.titles.update(other.titles)
+        self.assets.update(other.assets)
+        self.problems.extend(other.problems)
+        for key, citing in other.usage.items():
+            self.usage[key].extend(citing)
+
 
 @dataclass(frozen=True)
 class PageFacts:
@@ -151,17 +160,10 @@ class _Builder:
     def template_problem(self, exc: TemplateError, template: str, path: str) -> Problem:
         """Where a template failed: the file and line Jinja names (a syntax error), else the innermost template line
         of the traceback; shown relative to the project when the template is the project's."""
-        where, line = "", 1
-        if isinstance(exc, TemplateSyntaxError) and exc.filename:
-            where, line = exc.filename, exc.lineno or 1
-        else:
-            frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename.endswith(".j2")]
-            if frames:
-                where, line = frames[-1].filename, frames[-1].lineno or 1
-                line = _line_naming(where, exc, line)
-        shown = where or template
-        with contextlib.suppress(ValueError):
-            shown = Path(where).resolve().relative_to(self.project.paths.root.resolve()).as_posix() if where else template
+        where, line = _failed_at(exc, lambda name: name.endswith(".j2"))
+        if where and not isinstance(exc, TemplateSyntaxError):
+            line = _line_naming(where, exc, line)
+        shown = self.project.paths.display(Path(where)) if where else template
         message = getattr(exc, "message", None) or str(exc)
         return Problem(shown, line, 1, Severity.error, "template", f"{message} (while rendering {path})")
 
@@ -257,7 +259,7 @@ class _Builder:
                 template = content_template(self.env, body)
                 body = template.render(page_path=rel, citations=citations, entries=self.entries, site=self.options.meta, markdown_links=True, **self.links, **self.variables)
             except TemplateError as exc:
-                line = exc.lineno if isinstance(exc, TemplateSyntaxError) else _template_line(exc)
+                _, line = _failed_at(exc, lambda name: name == "<template>")
                 self.site.problems.append(Problem(page.display, page.body_line + max(line or 1, 1) - 1, 1, Severity.error, "template", str(exc)))
                 return
         headings = Headings(self.options.headings, split=0)
@@ -366,12 +368,7 @@ def _render_pages(builder: _Builder, pages: list[Callable[[], None]], jobs: int)
             page()
         return
     for part in parts:
-        site.pages.update(part.pages)
-        site.titles.update(part.titles)
-        site.assets.update(part.assets)
-        site.problems.extend(part.problems)
-        for key, citing in part.usage.items():
-            site.usage[key].extend(citing)
+        site.extend(part)
 
 
 @contextlib.contextmanager
@@ -535,10 +532,13 @@ def _line_naming(filename: str, exc: Exception, line: int) -> int:
     return next((number for number, text in enumerate(lines, 1) if name.search(text)), line)
 
 
-def _template_line(exc: Exception) -> int:
-    """The line of a content page where rendering failed (Jinja keeps it in the traceback)."""
-    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
-    return lines[-1] if lines else 1
+def _failed_at(exc: TemplateError, is_template: Callable[[str], bool]) -> tuple[str, int]:
+    """The template file and line where rendering failed: Jinja names them for a syntax error, else the innermost
+    frame of a template in the traceback (Jinja rewrites its frames to the template's lines); ("", 1) when none."""
+    if isinstance(exc, TemplateSyntaxError):
+        return exc.filename or "", exc.lineno or 1
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if is_template(frame.filename)]
+    return (frames[-1].filename, frames[-1].lineno or 1) if frames else ("", 1)
 
 
 def _first_heading(body: str) -> str:

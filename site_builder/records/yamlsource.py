@@ -116,7 +116,7 @@ def _quick_tags(loader: type) -> type:
             return tag
         return resolve(self, kind, value, implicit)
 
-    return type(f"Quick{loader.__name__}", (loader,), {"resolve": quick})
+    return type(f"Quick{loader.__name__}", (loader,), {"resolve": quick, "implicit_starts": starts})
 
 
 # libyaml's parser (same YAML 1.1 safe semantics) is twenty times faster than the pure-Python one.
@@ -286,21 +286,9 @@ class _Builder:
                 raise YamlError("mapping keys must be plain scalars", *_mark(key_node))
             if not plain:
                 self._once(key_node)
-            if key_node.tag == STR_TAG:
-                key = key_node.value
-                if key not in GOOD_KEYS:
-                    if not KEY_RE.match(key):
-                        raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
-                    if len(GOOD_KEYS) < KNOWN_COUNT:
-                        GOOD_KEYS.add(key)
-            else:
-                key = _scalar(key_node, self.constructor)
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    key = str(key)
-                if isinstance(key, int):
-                    self.located.number_keys = True
-                elif not KEY_RE.match(key):
-                    raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
+            key = key_node.value if key_node.tag == STR_TAG else _other_key(key_node, self.constructor, self.located)
+            if key.__class__ is str and key not in GOOD_KEYS and not _good_key(key):
+                raise YamlError(f"mapping key {key[:40]!r} must be a non-empty single line without ':'", *_mark(key_node))
             at = path + (key,)
             if key in result:
                 first = keys[at][0]
@@ -323,8 +311,8 @@ class _Aside(Exception):
 
 # The event walk resolves a plain scalar's tag as _quick_tags does: a text scalar unless its first character starts
 # an implicit type. It is used only where that holds for every scalar: no resolver for any first character, none by path.
-IMPLICIT_STARTS = frozenset(key for key in LOADER.yaml_implicit_resolvers if key is not None)
-EVENTS_ALONE = hasattr(yaml, "CSafeLoader") and LOADER is not yaml.CSafeLoader  # libyaml's events, with _quick_tags' resolve
+IMPLICIT_STARTS: frozenset[str] = getattr(LOADER, "implicit_starts", frozenset())
+EVENTS_ALONE = hasattr(yaml, "CSafeLoader") and hasattr(LOADER, "implicit_starts")  # libyaml's events, with _quick_tags' resolve
 
 
 def _from_events(text: str) -> Located | None:
@@ -418,16 +406,9 @@ class _EventWalk:
             if event.implicit[0] and key[:1] in starts:
                 tag = self.loader.resolve(ScalarNode, key, event.implicit)
                 if tag != STR_TAG:
-                    key = _scalar(ScalarNode(tag, key, mark, event.end_mark, event.style), self.loader)
-                    if not isinstance(key, (str, int)) or isinstance(key, bool):
-                        key = str(key)
-                    if isinstance(key, int):
-                        self.located.number_keys = True
-            if key.__class__ is str and key not in GOOD_KEYS:
-                if not KEY_RE.match(key):
-                    raise _Aside
-                if len(GOOD_KEYS) < KNOWN_COUNT:
-                    GOOD_KEYS.add(key)
+                    key = _other_key(ScalarNode(tag, key, mark, event.end_mark, event.style), self.loader, self.located)
+            if key.__class__ is str and key not in GOOD_KEYS and not _good_key(key):
+                raise _Aside
             at = path + (key,)
             if key in result:
                 raise _Aside
@@ -445,6 +426,26 @@ class _EventWalk:
                 result[key] = value
             else:
                 result[key] = self.collection(event, at, depth + 1)
+
+
+def _good_key(key: str) -> bool:
+    """Whether a text key can name a field (KEY_RE); a good one is remembered (field names repeat in every file)."""
+    if not KEY_RE.match(key):
+        return False
+    if len(GOOD_KEYS) < KNOWN_COUNT:
+        GOOD_KEYS.add(key)
+    return True
+
+
+def _other_key(node: ScalarNode, constructor: SafeConstructor, located: Located) -> str | int:
+    """A mapping key that is not text, as the mapping holds it: a number stays one (and is flagged: JSON would turn
+    it into text), anything else becomes its text."""
+    key = _scalar(node, constructor)
+    if not isinstance(key, (str, int)) or isinstance(key, bool):
+        key = str(key)
+    if isinstance(key, int):
+        located.number_keys = True
+    return key
 
 
 def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
