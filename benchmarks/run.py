@@ -123,17 +123,22 @@ class Harness:
     def say(self, text: str) -> None:
         print(f"[{dt.datetime.now():%H:%M:%S}] {text}", file=sys.stderr, flush=True)
 
-    def stage(self, row: dict[str, Any], version: str, name: str, argv: list[str], cwd: Path | None = None) -> bool:
+    def stage(self, row: dict[str, Any], version: str, name: str, argv: list[str], cwd: Path | None = None, again: int = 0) -> bool:
+        """Run and record one stage; again=k records it as the k-th repeat of a stage already run (row["repeats"])."""
         key = f"{version}/{name}"
-        log = self.work / "logs" / f"{row['label']}-{version}-{name}.log"
-        self.say(f"{row['label']}: {key} ...")
+        label = f"{key} (again, {again + 1})" if again else key
+        log = self.work / "logs" / f"{row['label']}-{version}-{name}{f'-{again + 1}' if again else ''}.log"
+        self.say(f"{row['label']}: {label} ...")
         result = run_stage(key, argv, log, env=self.env(version), cwd=cwd or self.work, timeout=self.args.timeout).to_json()
         if result["returncode"] != 0 or result["timed_out"]:
             result["error_tail"] = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-            self.say(f"{row['label']}: {key} FAILED (exit {result['returncode']}); see {log}")
+            self.say(f"{row['label']}: {label} FAILED (exit {result['returncode']}); see {log}")
         else:
-            self.say(f"{row['label']}: {key} {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
-        row["stages"][key] = result
+            self.say(f"{row['label']}: {label} {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
+        if again:
+            row.setdefault("repeats", {}).setdefault(key, []).append(result)
+        else:
+            row["stages"][key] = result
         self.save()
         return result["returncode"] == 0 and not result["timed_out"]
 
@@ -254,6 +259,8 @@ class Harness:
             # our build ends by indexing the site for search; the plain build gets the same index from the public command
             self.stage(row, "after", "plain-index", self.cli("index", str(plain)))
         shutil.rmtree(plain, ignore_errors=True)
+        if row["n"] in (self.args.pairs_at or []):
+            self.pairs_again(row, project, gen, base)
         zensical = shutil.which("zensical")
         if zensical and self.args.zensical_at is not None and row["n"] not in self.args.zensical_at:
             row.setdefault("skipped", []).append(f"zensical: not measured at {row['n']} records (--zensical-at)")
@@ -272,6 +279,18 @@ class Harness:
         if (site / "pagefind").is_dir():  # written by our build (wired in) or by the stage above
             row["sizes"]["pagefind"] = pagefind_sizes(site / "pagefind")
         self.save()
+
+    def pairs_again(self, row: dict[str, Any], project: Path, gen: Path, base: Path) -> None:
+        """Our build and the plain build (then its index) again, in turn, --pairs times in all: a build of a few seconds
+        varies by more than the 15 % the comparison allows on a shared machine, so the report compares their medians.
+        The builds run as the first ones did: after validate (its disk cache in place), into a new folder each time."""
+        for again in range(1, self.args.pairs):
+            site, plain = base / "site-again", base / "site-mkdocs-plain-again"
+            self.stage(row, "after", "build", self.py("-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)), again=again)
+            if self.stage(row, "after", "mkdocs-plain", self.py("-m", "mkdocs", "build", "-q", "-f", str(gen / "mkdocs.yml"), "-d", str(plain)), again=again):
+                self.stage(row, "after", "plain-index", self.cli("index", str(plain)), again=again)
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.rmtree(plain, ignore_errors=True)
 
     def serve(self, row: dict[str, Any], version: str, project: Path, case_id: str) -> None:
         from .serve import measure_serve
@@ -337,6 +356,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements (page weight, search payload, layout)")
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to time save → reload in `mkdocs serve` (0: never)")
     parser.add_argument("--serve-edits", type=int, default=2, help="saves of one case file in the serve measurement")
+    parser.add_argument("--pairs-at", type=int, nargs="*", help="N at which our build and the plain build run --pairs times each, in turn, and are compared by their medians (default: 100; none with --smoke)")
+    parser.add_argument("--pairs", type=int, default=5, help="runs of each build where --pairs-at applies, the first included (default: 5)")
     parser.add_argument("--quality-at", type=int, nargs="*", default=[1000, 10000], help="N at which to compare search results on 20 queries")
     parser.add_argument("--query", default="melasma", help="the query of the first-search measurement")
     parser.add_argument("--seed", type=int, default=7)
@@ -351,6 +372,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--report-only", metavar="RESULTS_JSON", help="only re-render the report and plot from a results file")
     args = parser.parse_args(argv)
     args.argv = list(argv if argv is not None else sys.argv[1:])
+    if args.pairs_at is None:
+        args.pairs_at = [] if args.smoke else [100]
     if args.smoke:
         args.cases, args.serve_at, args.quality_at = [100], 0, []
         args.no_baseline = args.no_browser = True
