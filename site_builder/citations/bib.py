@@ -177,6 +177,7 @@ ENTRY_START = re.compile(r"@[A-Za-z]+\s*\{")
 # A known field name then '=' (not "p = 0.05" in an abstract): where a line or the text after an entry starts a field.
 LINE_FIELD = re.compile(r"[ \t]*(" + "|".join(FIELD_NAMES) + r")[ \t]*=", re.IGNORECASE)
 FIELD_START = re.compile(r"\s*,?\s*(" + "|".join(FIELD_NAMES) + r")\s*=", re.IGNORECASE)
+STRUCTURE_CHARS = re.compile(r"[\\%@\n{}]")
 
 
 def _structure_problems(text: str, where: _Locator, shown: str) -> list[Problem]:
@@ -185,7 +186,8 @@ def _structure_problems(text: str, where: _Locator, shown: str) -> list[Problem]
     opened: list[int] = []
     in_entry = False
     i, n = 0, len(text)
-    while i < n:
+    while (special := STRUCTURE_CHARS.search(text, i)) is not None:  # the characters below; the others change nothing
+        i = special.start()
         char = text[i]
         if char == "\\":
             i += 2

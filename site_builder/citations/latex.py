@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pylatexenc import latexwalker
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 LATEX_RE = re.compile(r"[\\{}$~%&^_#`']|--")
@@ -23,6 +24,13 @@ def _decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
+@lru_cache(maxsize=1)
+def _parsing_context() -> object:
+    """The macros and environments the LaTeX parser knows: LatexWalker builds this anew for every value unless given
+    one (0.2 ms each time, most of decoding a value); it only reads it."""
+    return latexwalker.get_default_latex_context_db()
+
+
 def decode(value: str) -> str:
     """The value as Unicode text: LaTeX commands, accents, math and dashes decoded, braces removed, quotes typographic."""
     if not LATEX_RE.search(value):
@@ -33,7 +41,7 @@ def decode(value: str) -> str:
     text = re.sub(r"(?<!\\)'", "\u2019", text)
     if re.search(r"[\\{}$~%&^_#]|--", text):
         try:
-            text = _decoder().latex_to_text(text)
+            text = _decoder().latex_to_text(text, latex_context=_parsing_context())
         except (RecursionError, ValueError, IndexError):  # pathological input (50,000 nested braces): kept as typed
             text = re.sub(r"[{}]", "", text)
     return text
