@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .measure import run_stage, site_size, tree_bytes
-from .report import write_report
+from .report import stages_run, write_report
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
@@ -135,8 +135,10 @@ class Harness:
             self.say(f"{row['label']}: {label} FAILED (exit {result['returncode']}); see {log}")
         else:
             self.say(f"{row['label']}: {label} {result['seconds']:.1f} s, peak {result['peak_mb']:.0f} MB")
-        if again:
-            row.setdefault("repeats", {}).setdefault(key, []).append(result)
+        if again:  # the k-th round of --pairs-at: row["repeats"][k - 1] holds each stage of that round
+            rounds = row.setdefault("repeats", [])
+            rounds.extend({} for _ in range(again - len(rounds)))
+            rounds[again - 1][key] = result
         else:
             row["stages"][key] = result
         self.save()
@@ -170,7 +172,7 @@ class Harness:
             self.one(n)
         self.results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
         self.save()
-        failed = [f"{r['label']} {k}" for r in self.results["runs"] for k, s in r["stages"].items()
+        failed = [f"{r['label']} {k}" for r in self.results["runs"] for k, s in stages_run(r)
                   if (s.get("returncode") or s.get("timed_out")) and not k.endswith("/zensical")]
         if failed:
             self.say("failed stages: " + ", ".join(failed))

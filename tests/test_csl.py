@@ -163,6 +163,20 @@ def test_an_entry_formats_alike_after_others(style, real, fixtures):
         assert Formatter(style).format_item(to_csl_json(ref)) == after[ref.key], ref.key
 
 
+def test_a_date_formatted_earlier_does_not_change_later_dates() -> None:
+    """citeproc-py copies a style's <date-part> settings into the locale for good when it renders a date: a report
+    dated by month alone would turn every later "November 12, 2019" of this style into "Nov. 12, 2019"."""
+    style = "begell-house-chicago-author-date"
+    report = one("@techreport{who2017, author = {{World Health Organization}}, institution = {WHO}, title = {A report}, year = {2017}, month = feb}")
+    page = {"id": "page", "type": "webpage", "title": "A case", "container-title": "Evidence site",
+            "issued": {"date-parts": [[2019, 11, 12]]}, "URL": "https://example.org/cases/x/"}
+    fresh = Formatter(style).format_item(page)
+    assert "November 12, 2019" in fresh.text
+    shared = Formatter(style)
+    shared.format_item(to_csl_json(report))
+    assert shared.format_item(page) == fresh
+
+
 def test_hostile_title_is_escaped(ama):
     ref = one(
         "@article{x, author = {Doe, J.}, title = {<script>alert(1)</script> \\& <b onclick=\"x\">bold</b>}, "

@@ -155,12 +155,25 @@ def _problem(path: str, line: int, field: str, message: str, severity: Severity 
     return Problem(path, line, column, severity, field, message)
 
 
+NONBLANK = re.compile(r"\S")
+
+
 class _Locator:
     """Line and column (1-based) of offsets in the text, and of a pattern searched from a line on."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.firsts: dict[int, int] = {}  # a line's start: where its first non-blank character is (starts_line)
+
+    def starts_line(self, offset: int) -> bool:
+        """Whether the non-blank character at offset is the first of its line. The first non-blank offset is found
+        once per line, so that a line of many such characters is read once, not once for each."""
+        start = self.starts[bisect.bisect_right(self.starts, offset) - 1]
+        first = self.firsts.get(start)
+        if first is None:
+            first = self.firsts[start] = NONBLANK.search(self.text, start, offset + 1).start()  # type: ignore[union-attr]
+        return first == offset
 
     def at(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)
@@ -176,7 +189,7 @@ class _Locator:
 ENTRY_START = re.compile(r"@[A-Za-z]+\s*\{")
 # A known field name then '=' (not "p = 0.05" in an abstract): where a line or the text after an entry starts a field.
 LINE_FIELD = re.compile(r"[ \t]*(" + "|".join(FIELD_NAMES) + r")[ \t]*=", re.IGNORECASE)
-FIELD_START = re.compile(r"\s*,?\s*(" + "|".join(FIELD_NAMES) + r")\s*=", re.IGNORECASE)
+FIELD_START = re.compile(r"\s*+,?\s*+(" + "|".join(FIELD_NAMES) + r")\s*=", re.IGNORECASE)  # possessive: a long run of blanks is not split two ways
 STRUCTURE_CHARS = re.compile(r"[\\%@\n{}]")
 
 
@@ -196,7 +209,7 @@ def _structure_problems(text: str, where: _Locator, shown: str) -> list[Problem]
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
-        if char == "@" and (not opened or not text[text.rfind("\n", 0, i) + 1 : i].strip()):
+        if char == "@" and (not opened or where.starts_line(i)):
             match = ENTRY_START.match(text, i)
             if match and opened and in_entry:
                 line, column = where.at(opened[-1])

@@ -331,6 +331,11 @@ class Formatter:
         # The citation number ("1.") belongs to the page's list, not to the entry.
         for number in self._style.root.bibliography.xpath(".//cs:text[@variable='citation-number']", namespaces=CSL_NS):
             number.getparent().remove(number)
+        # citeproc-py 0.11.1 (model.Date_Part.process) copies a style's <date-part> attributes into the locale's
+        # date-part it renders, for good: one item's date would change how later items' dates are written (an
+        # undated month for "Nov." instead of "November"). Kept as loaded here, and put back after each render.
+        roots = [self._style.root, *self._style.root.locales]
+        self._date_parts = [(part, dict(part.attrib)) for root in roots for part in root.iter(f"{{{CSL_NS['cs']}}}date-part")]
 
     def _render(self, item: dict, output) -> str:
         try:
@@ -344,6 +349,10 @@ class Formatter:
             # making a build quadratic. Removing the strays keeps the style as loaded and the output unchanged.
             for stray in list(self._style.root.iter("Name")):
                 stray.getparent().remove(stray)
+            for part, attrib in self._date_parts:
+                if part.attrib != attrib:
+                    part.attrib.clear()
+                    part.attrib.update(attrib)
 
     def format_item(self, item: dict) -> Formatted:
         """Format one CSL-JSON item on its own."""
