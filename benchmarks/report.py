@@ -43,22 +43,21 @@ def _cpu(run: dict[str, Any] | None, key: str) -> float | None:
     return stage["user_s"] + stage["sys_s"] if stage else None
 
 
+def _rounds(run: dict[str, Any] | None) -> list[dict[str, dict[str, Any]]]:
+    """A run's stages by round, each {key: result}: the first runs, then each round of benchmarks.run --pairs-at."""
+    return [(run or {}).get("stages", {})] + (run or {}).get("repeats", [])
+
+
 def stages_run(run: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Every stage a run measured, as (key, result): the first runs, then the rounds of --pairs-at."""
-    return list(run.get("stages", {}).items()) + [item for rounds in run.get("repeats", []) for item in rounds.items()]
-
-
-def _rounds(run: dict[str, Any] | None, keys: tuple[str, ...]) -> list[dict[str, dict[str, Any]]]:
-    """The rounds in which every one of keys succeeded: the first runs, then each round of benchmarks.run --pairs-at."""
-    rounds = [(run or {}).get("stages", {})] + (run or {}).get("repeats", [])
-    return [{key: r[key] for key in keys} for r in rounds if all(_stage({"stages": r}, key) for key in keys)]
+    """Every stage a run measured, as (key, result), round after round."""
+    return [item for stages in _rounds(run) for item in stages.items()]
 
 
 def _medians(run: dict[str, Any] | None, keys: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float], int]:
     """Over the rounds in which all of keys succeeded: each stage's median wall seconds and median CPU seconds, and
     how many rounds that is. A stage that failed in a round leaves that whole round out, so that the medians
     compared are of the same rounds."""
-    rounds = _rounds(run, keys)
+    rounds = [r for r in _rounds(run) if all(_stage({"stages": r}, key) for key in keys)]
     if not rounds:
         return {}, {}, 0
     wall = {key: statistics.median(r[key]["seconds"] for r in rounds) for key in keys}
@@ -317,8 +316,7 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
         out.append("")
         for run in repeated:
             for key in ("after/build", "after/mkdocs-plain", "after/plain-index"):
-                rounds = [run.get("stages", {})] + run["repeats"]
-                out.append(f"- {run['n']:,} records, `{key}`: " + "; ".join(_cell({"stages": r}, key) for r in rounds))
+                out.append(f"- {run['n']:,} records, `{key}`: " + "; ".join(_cell({"stages": r}, key) for r in _rounds(run)))
     skipped = [note for run in results.get("runs", []) for note in run.get("skipped", [])]
     if skipped:
         out.append("")

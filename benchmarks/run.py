@@ -147,6 +147,10 @@ class Harness:
     def py(self, *args: str) -> list[str]:
         return [sys.executable, *args]
 
+    def mkdocs_build(self, project: Path, site: Path) -> list[str]:
+        """`mkdocs build` of a project folder (its mkdocs.yml) into site."""
+        return self.py("-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site))
+
     def cli(self, *args: str) -> list[str]:
         return self.py("-c", "import sys; from site_builder.cli import main; sys.exit(main())", *args)
 
@@ -188,7 +192,7 @@ class Harness:
             tree = self.trees[version]
             row.setdefault("records", {})[version] = sum(1 for _ in (tree / "cases").glob("*.yaml")) + sum(1 for _ in (tree / "studies").glob("*.yaml"))
             site = self.work / "repo" / f"site-{version}"
-            if self.stage(row, version, "build", self.py("-m", "mkdocs", "build", "-q", "-f", str(tree / "mkdocs.yml"), "-d", str(site))):
+            if self.stage(row, version, "build", self.mkdocs_build(tree, site)):
                 pages = {"case": f"cases/{REAL_CASE}/", "indication": f"indications/{REAL_INDICATION}/", "cases": "cases/", "home": ""}
                 self.browser(row, version, site, pages, engines=search_engines(site), layout=list(pages))
         self.save()
@@ -229,7 +233,7 @@ class Harness:
             self.stage(row, version, "validate", self.cli("validate", str(project)))
             if version == "after":  # the same again, with the disk cache the first run wrote (a contributor's next check)
                 self.stage(row, version, "validate-again", self.cli("validate", str(project)))
-            if self.stage(row, version, "build", self.py("-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site))):
+            if self.stage(row, version, "build", self.mkdocs_build(project, site)):
                 row["sizes"][version] = site_size(site, set(corpus["case_ids"])).to_json()
                 if version == "after":
                     row["extra"]["pagefind_wired"] = (site / "pagefind").is_dir()
@@ -256,7 +260,7 @@ class Harness:
             return
         row["sizes"]["generated-docs"] = dict(zip(("total", "files"), tree_bytes(gen / "docs")))
         plain = base / "site-mkdocs-plain"
-        if self.stage(row, "after", "mkdocs-plain", self.py("-m", "mkdocs", "build", "-q", "-f", str(gen / "mkdocs.yml"), "-d", str(plain))):
+        if self.stage(row, "after", "mkdocs-plain", self.mkdocs_build(gen, plain)):
             row["sizes"]["mkdocs-plain"] = site_size(plain, case_ids).to_json()
             # our build ends by indexing the site for search; the plain build gets the same index from the public command
             self.stage(row, "after", "plain-index", self.cli("index", str(plain)))
@@ -288,8 +292,8 @@ class Harness:
         The builds run as the first ones did: after validate (its disk cache in place), into a new folder each time."""
         for again in range(1, self.args.pairs):
             site, plain = base / "site-again", base / "site-mkdocs-plain-again"
-            self.stage(row, "after", "build", self.py("-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)), again=again)
-            if self.stage(row, "after", "mkdocs-plain", self.py("-m", "mkdocs", "build", "-q", "-f", str(gen / "mkdocs.yml"), "-d", str(plain)), again=again):
+            self.stage(row, "after", "build", self.mkdocs_build(project, site), again=again)
+            if self.stage(row, "after", "mkdocs-plain", self.mkdocs_build(gen, plain), again=again):
                 self.stage(row, "after", "plain-index", self.cli("index", str(plain)), again=again)
             shutil.rmtree(site, ignore_errors=True)
             shutil.rmtree(plain, ignore_errors=True)

@@ -82,7 +82,7 @@ def index_site(site: Path) -> SearchIndex:
 class Indexer:
     """Indexes every build. In a preview (`mkdocs serve`, reuse=True) only the first build is indexed, and that index
     is put back into a rebuilt folder that lacks it (left alone where the folder still holds it): rebuilds stay as
-    fast as without search (Pagefind takes 7.7–8.6 s of CPU at 1,000 records), and search keeps working, with the
+    fast as without search (Pagefind takes 7.3–8.6 s of CPU at 1,000 records), and search keeps working, with the
     text of the preview's start until the server restarts."""
 
     def __init__(self, reuse: bool = False):
