@@ -7,6 +7,7 @@ import functools
 import gc
 import hashlib
 import os
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -247,6 +248,12 @@ def jobs_setting() -> int:
     return len(usable) if usable else (os.cpu_count() or 1)
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked: on Linux only (macOS has fork, but its system libraries are not safe
+    in a forked child), and only while no other thread runs (forking a process with threads can deadlock the child)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
 def _check(job: Job, keep: bool) -> tuple[RecordCheck, str | None]:
     """One file checked, and its disk-cache entry when keep (None also when the entry cannot hold it exactly)."""
     key, path, display, kind, setting, raw = job
@@ -318,13 +325,18 @@ class _RecordChecks:
                 else:
                     queued.add(key)
                     self.jobs.append((key, path, display, kind, project.paths.raw_html, raw))
-                    if self.workers_max >= 1 and len(self.jobs) >= size and (self.pool is not None or len(queued) >= POOL_MIN):
+                    if len(self.jobs) >= size and self._workers_wanted(len(queued)):
                         self._hand_out(len(queued) + unread)
                 if disk is not None and key in disk.lines:
                     self.lines[key] = disk.lines[key]
                 found.append(key)
-        if self.workers_max >= 1 and (self.pool is not None or len(queued) >= POOL_MIN):
+        if self._workers_wanted(len(queued)):
             self._hand_out(len(queued))
+
+    def _workers_wanted(self, queued: int) -> bool:
+        """Whether the files queued go to worker processes: when there may be workers, and they run already or enough
+        files wait to pay for their start."""
+        return self.workers_max >= 1 and (self.pool is not None or queued >= POOL_MIN)
 
     @staticmethod
     def _paths(project: Project, kind: str) -> tuple[Path, list[Path]]:
@@ -342,8 +354,8 @@ class _RecordChecks:
             import multiprocessing  # noqa: PLC0415 - only large projects pay for these imports
             from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
-            # fork shares the loaded modules at no cost, but is unsafe in a process with threads (mkdocs serve): spawn there.
-            context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+            # fork shares the loaded modules at no cost; where it is unsafe (can_fork: mkdocs serve's threads), spawn.
+            context = multiprocessing.get_context("fork" if can_fork() else "spawn")
             self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=gc.disable)  # short-lived: see _no_cycle_collection
         for start in range(0, len(self.jobs), self.size):
             chunk = self.jobs[start : start + self.size]

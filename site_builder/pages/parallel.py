@@ -14,11 +14,11 @@ import ctypes
 import multiprocessing
 import os
 import signal
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
+
+from site_builder.project import can_fork
 
 R = TypeVar("R")
 PART_MIN = 150  # pages each process must have on average before another process takes part
@@ -36,11 +36,6 @@ def bounds(count: int, parts: int) -> list[tuple[int, int]]:
         out.append((start, stop))
         start = stop
     return out
-
-
-def can_fork() -> bool:
-    """Linux only (macOS has fork, but its system libraries are not safe in a forked child), and no other thread."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _die_with_parent() -> None:

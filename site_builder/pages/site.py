@@ -7,7 +7,7 @@ import functools
 import gc
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,11 @@ class Site:
     usage: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    @classmethod
+    def citing(cls, references: Iterable[str]) -> Site:
+        """An empty site (or part of one) that records, for each of these references, the pages that cite it."""
+        return cls(usage={key: [] for key in references})
+
     def extend(self, other: Site) -> None:
         """Add what another part of the site's rendering made, after what this one holds (lists keep that order)."""
         self.pages.update(other.pages)
@@ -137,7 +142,7 @@ class _Builder:
             return PageCitationFormatter(_kept(cache, "formatter", (options.style,), lambda: style_formatter(options.style)), options.meta)
 
         self.page_citation = CiteThisPage(citing, cache)
-        self.site = Site(usage={key: [] for key in project.references})
+        self.site = Site.citing(project.references)
         self.history = file_dates(project.paths.root)
         # Content pages keep Markdown's {#anchor}: Jinja comments there are written {## ... ##}.
         self.variables: dict[str, Any] = {}
@@ -353,7 +358,7 @@ def _render_pages(builder: _Builder, pages: list[Callable[[], None]], jobs: int)
     handing back what it adds to the site, joined in the pages' order: a reference's list of citing pages, and every
     other list, read as if one process had rendered them all."""
     def chunk(start: int, stop: int) -> Site:
-        builder.site = Site(usage={key: [] for key in builder.project.references})  # only what this chunk adds
+        builder.site = Site.citing(builder.project.references)  # only what this chunk adds
         for page in pages[start:stop]:
             page()
         return builder.site
