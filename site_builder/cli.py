@@ -150,7 +150,7 @@ def generate(out_dir: Path, root: Path) -> None:
 
     paths, options = _settings(root)
     options = tree_options(options, root / "mkdocs.yml")
-    project = load_project(paths)
+    project = load_project(paths, disk_cache=True)  # what `site-builder validate` checked, as `mkdocs build` reads it
     if project.problems:
         click.echo(format_problems(project.problems), err=True)
     if project.errors:

@@ -20,6 +20,7 @@ from site_builder.engine.config import SiteBuilderConfig, resolve
 from site_builder.pages.headings import HeadingStyle
 from site_builder.engine.page import RenderedMkDocsPage
 from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, palette_names, theme_stylesheets
+from site_builder.pages.compiled import TEMPLATES
 from site_builder.pages.render import DEFAULT_TEMPLATES
 from site_builder.project import jobs_setting, load_project
 from site_builder.output.search import Indexer, SearchIndexError
@@ -114,6 +115,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         search = files.get_file_from_path("search.md")  # the header's search form leads there, and only if it is built
         built = search and search.is_documentation_page() and (search.inclusion.is_in_serve() if self.serving else search.inclusion.is_included())
         env.globals["sb_search_url"] = search.url if built else ""
+        env.bytecode_cache = TEMPLATES  # MkDocs makes a new environment for every build: the theme's templates compiled once
         if self.stylesheets:  # the theme's templates this build renders, and so the classes its pages can carry
             self.stylesheets.used.features = frozenset(config.theme.get("features") or ())
             env.loader = RecordingLoader(env.loader, self.stylesheets.used.add_template)
@@ -123,7 +125,6 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     @event_priority(-100)  # after every plugin has filled in its pages (the tags plugin's listings)
     def _keep_pages(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
         if self.preview:
-            env.bytecode_cache = self.preview.templates  # the templates rendered from here on: compiled once per preview
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
             log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
         return env

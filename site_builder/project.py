@@ -21,7 +21,8 @@ from site_builder.records.images import check_images
 from site_builder.records.load import CaseFile, Page, StudyFile, case_paths, indication_from_page, load_page
 from site_builder.records.model import Case, Indication, Problem, Reference, Severity
 from site_builder.records.checks import CACHE, RecordCheck, check_record_data, record_key
-from site_builder.records.diskcache import DiskCache, enabled, entry, read_entry
+from site_builder.cachefiles import enabled
+from site_builder.records.diskcache import DiskCache, entry, read_entry
 from site_builder.records.study import Study
 
 if TYPE_CHECKING:

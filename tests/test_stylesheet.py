@@ -13,7 +13,8 @@ import tinycss2
 import yaml
 
 from sitecheck import html_pages, mkdocs_build
-from site_builder.engine.stylesheet import UsedNames, trim
+from site_builder.engine import stylesheet
+from site_builder.engine.stylesheet import UsedNames, kept_trim, trim
 
 THEME = Path(material.__file__).parent / "templates"
 CLASS = re.compile(r"""\bclass="([^"]*)\"""")
@@ -28,6 +29,23 @@ def test_a_rule_stays_only_when_every_class_of_one_of_its_selectors_is_used() ->
     css = ".a{color:red}.b{color:blue}.a .b,.a .c{margin:0}.c{padding:0}"
     assert _cut(css, {"a", "b"}) == ".a{color:red}.b{color:blue}.a .b{margin:0}"
     assert _cut(css, set()) == ""
+
+
+def test_a_cut_is_kept_for_the_next_build_and_cut_again_when_anything_it_depends_on_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITE_BUILDER_CACHE_DIR", str(tmp_path))
+    css = {"x.css": ".a{color:var(--c)}.b{color:blue}:root{--c:red;--d:blue}"}
+    cuts: list[frozenset[str]] = []
+    monkeypatch.setattr(stylesheet, "trim", lambda sheets, names, reads: cuts.append(names) or trim(sheets, names, reads))
+    first = kept_trim(css, frozenset({"a"}), set())
+    assert first == trim(css, frozenset({"a"}), set()) == {"x.css": ".a{color:var(--c)}:root{--c:red}"}
+    assert kept_trim(css, frozenset({"a"}), set()) == first and len(cuts) == 1, "the second build reads the cut"
+    assert kept_trim(css, frozenset({"a", "b"}), set()) == trim(css, frozenset({"a", "b"}), set()) and len(cuts) == 2
+    assert kept_trim(css, frozenset({"a"}), {"--d"})["x.css"].endswith("--d:blue}") and len(cuts) == 3
+    for file in (tmp_path / stylesheet.TRIMMED).iterdir():
+        file.write_text('{"x.css": 1', encoding="utf-8")  # damaged: cut again
+    assert kept_trim(css, frozenset({"a"}), set()) == first and len(cuts) == 4
+    monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
+    assert kept_trim(css, frozenset({"a"}), set()) == first and len(cuts) == 5
 
 
 def test_elements_attributes_and_classes_inside_functions_never_drop_a_rule() -> None:

@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -141,23 +139,6 @@ class Collector:
             self.timer.start()
 
 
-class CompiledTemplates(BytecodeCache):
-    """The theme's templates, compiled once per preview: MkDocs makes a new Jinja environment for every rebuild, which
-    would parse and compile them all again (about 0.3 s). Jinja takes a compiled template only while the checksum of
-    its source is the same, so a saved template is compiled again."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
 @dataclass
 class Preview:
     """What the preview keeps from one rebuild to the next (the plugin instance lives as long as the server)."""
@@ -169,7 +150,6 @@ class Preview:
     writing: bool = False  # this rebuild has started writing into the folder
     served: list[File] = field(default_factory=list)  # every page of this rebuild, the kept ones included
     collector: Collector = field(default_factory=Collector)
-    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
     digests: PageDigests = field(default_factory=PageDigests)
     conversions: Conversions = field(default_factory=Conversions)  # hand-written pages' Markdown, converted
 

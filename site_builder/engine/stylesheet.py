@@ -23,6 +23,7 @@ out too. The names only grow while `mkdocs serve` runs, since a rebuild may rend
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -30,6 +31,8 @@ from pathlib import Path
 
 import tinycss2
 from jinja2 import BaseLoader, Environment, TemplateSyntaxError, nodes
+
+from site_builder import cachefiles
 
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -41,6 +44,7 @@ SCRIPTS_TAIL = 8192
 PALETTE_ATTRIBUTES = frozenset({"data-md-color-primary", "data-md-color-accent", "data-md-color-scheme"})
 # At-rules whose block holds rules to cut; any other at-rule (@font-face, @keyframes, @page) is kept whole
 GROUPING = frozenset({"media", "supports", "container", "layer", "document"})
+TRIMMED, KEEP_TRIMMED = "stylesheets", 16  # the cache's folder of cut stylesheets, and how many it keeps
 
 
 class RecordingLoader(BaseLoader):
@@ -267,6 +271,25 @@ def trim(stylesheets: dict[str, str], names: frozenset[str], reads: Iterable[str
         read = again
 
 
+def kept_trim(stylesheets: dict[str, str], names: frozenset[str], reads: set[str]) -> dict[str, str]:
+    """trim(), kept in the user's cache folder (cachefiles.py) for the next build that cuts the same stylesheets to
+    the same names: a build of an unchanged site cuts them again otherwise (0.13 s)."""
+    folder = cachefiles.private_folder(TRIMMED)
+    if folder is None:
+        return trim(stylesheets, names, reads)
+    what = [Path(__file__).read_text(encoding="utf-8"), tinycss2.__version__, sorted(stylesheets.items()), sorted(names), sorted(reads)]
+    name = hashlib.sha256(json.dumps(what).encode()).hexdigest()[:32] + ".json"
+    try:
+        found = json.loads(cachefiles.read(folder, name) or b"null")
+    except ValueError:
+        found = None
+    if isinstance(found, dict) and sorted(found) == sorted(stylesheets) and all(isinstance(v, str) for v in found.values()):
+        return found
+    texts = trim(stylesheets, names, reads)
+    cachefiles.write(folder, name, json.dumps(texts).encode(), keep=KEEP_TRIMMED)
+    return texts
+
+
 class ThemeStylesheets:
     """Writes the theme's stylesheets, cut to the names the build saw, over their copies in the built site."""
 
@@ -288,7 +311,7 @@ class ThemeStylesheets:
                 reads.update(VAR.findall(path.read_text(encoding="utf-8", errors="replace")))
         key = (frozenset(self.used.names), frozenset(reads), tuple(originals.items()))
         if self._last is None or self._last[0] != key:
-            self._last = (key, trim(originals, key[0], reads))
+            self._last = (key, kept_trim(originals, key[0], reads))
         saved = 0
         for dest, text in self._last[1].items():
             saved += len(originals[dest].encode("utf-8")) - len(text.encode("utf-8"))

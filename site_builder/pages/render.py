@@ -22,6 +22,7 @@ from site_builder.pages.wording import indication_name, plural, procedure_name, 
 from site_builder.pages.records import by_design, evidence_of
 from site_builder.records.study import STATISTIC_TEXT
 from site_builder.records.markup import escape_text, needs_markdown, render_inline, render_markdown
+from site_builder.pages.compiled import TEMPLATES
 from site_builder.pages.headings import Headings
 from site_builder.pages.resolve import BIBLIOGRAPHY_PAGE, PageCitations, relative_link
 from site_builder.pages.urls import relative_url
@@ -137,8 +138,9 @@ WORDING = {
 def make_environment(project_templates: Path | None = None) -> Environment:
     """A Jinja environment: project templates first, then the built-in ones; every plain value is escaped.
 
-    Environments are kept, so that each template is compiled once per process; Jinja reloads a template whose
-    file changed (auto_reload), and a project templates folder that appears gets a new environment."""
+    Environments are kept, so that each template is loaded once per process, and compiled once for as long as its
+    source stays the same (pages/compiled.py keeps the compiled code on disk for the next build); Jinja reloads a
+    template whose file changed (auto_reload), and a project templates folder that appears gets a new environment."""
     folder = project_templates.resolve() if project_templates and project_templates.is_dir() else None
     return _environment(folder)
 
@@ -155,6 +157,7 @@ def _environment(project_templates: Path | None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=TEMPLATES,
     )
     env.filters.update(text=escape_text, md=_md, md_inline=_md_inline, link=_link, number=_number, words=words, plural=plural, upper_first=upper_first, designs_in_words=designs_in_words, indication_name=indication_name, procedure_name=procedure_name, evidence=evidence_of, by_design=by_design, fact=_fact)
     env.tests["reported"] = is_reported

@@ -3,9 +3,8 @@ serve`, which keeps its results in memory): what each record file says on its ow
 by its content, in one JSON-lines file per project under the user's cache folder (never inside the project, where a
 pull request could plant entries that hide an error).
 
-Where: $SITE_BUILDER_CACHE_DIR, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder; the file is named
-after a hash of the project's absolute path. The first line names the code version (a hash of site_builder's
-source and the versions of Python, PyYAML with its parser, and pydantic): any difference discards the whole file.
+Where: the user's cache folder (cachefiles.py); the file is named after a hash of the project's absolute path. The
+first line names the code version (a hash of site_builder's source and the versions of Python, PyYAML with its parser, and pydantic): any difference discards the whole file.
 An entry holds the file's problems and, for a valid record, its data as loaded (re-validated when read), the
 positions and citations the project's checks need. An entry that cannot be read is checked again; JSON only, so a
 corrupt file can cost time but never run code. SITE_BUILDER_CACHE=off turns it off.
@@ -23,6 +22,7 @@ from typing import Any
 import pydantic
 import yaml
 
+from site_builder.cachefiles import cache_folder, enabled
 from site_builder.records.load import CaseFile, StudyFile
 from site_builder.records.model import Case, Name, Problem, Reference, Severity
 from site_builder.records.checks import Cited, RecordCheck
@@ -32,19 +32,6 @@ from site_builder.records.yamlsource import LOADER, Located
 KEY_START = '{"key": '
 KEY_AT = len(KEY_START)
 KEEP_PROJECTS = 16  # cache files kept; the least recently used beyond these are deleted
-
-
-def enabled() -> bool:
-    """Whether the disk cache is on (SITE_BUILDER_CACHE=off turns it off)."""
-    return os.environ.get("SITE_BUILDER_CACHE", "").lower() not in ("off", "0", "no", "false")
-
-
-def cache_folder() -> Path:
-    """The folder that holds the cache files."""
-    if folder := os.environ.get("SITE_BUILDER_CACHE_DIR"):
-        return Path(folder)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "site-builder"
 
 
 def code_version() -> str:
