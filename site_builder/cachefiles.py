@@ -3,7 +3,8 @@
 (engine/stylesheet.py). Never inside the project, where a pull request could plant a file.
 
 Where: $SITE_BUILDER_CACHE_DIR, else $XDG_CACHE_HOME/site-builder, else ~/.cache/site-builder.
-SITE_BUILDER_CACHE=off turns every cache off. A file that cannot be read or written only costs time.
+SITE_BUILDER_CACHE=off turns off every cache on disk (a process still keeps what it compiled and checked in memory).
+A file that cannot be read or written only costs time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+STAGING, STALE = ".tmp", 3600  # a file being written, and the age at which one is taken as left by a killed writer
 
 
 def enabled() -> bool:
@@ -28,17 +32,20 @@ def cache_folder() -> Path:
 
 
 def private_folder(name: str) -> Path | None:
-    """The cache's subfolder `name` (made if need be) when caches are on and no one but this user can write into it
-    (what is read from it may be run: compiled templates); else None."""
-    if not enabled():
+    """The cache's subfolder `name` (made if need be) when disk caches are on and no one but this user can write into
+    it or into the cache folder above it (what is read from it may be run: compiled templates); else None. Not on
+    Windows, where this check cannot be made the same way: there only the record cache (JSON) is kept."""
+    if not enabled() or not hasattr(os, "getuid"):
         return None
-    folder = cache_folder() / name
+    top = cache_folder()
+    folder = top / name
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
+        top.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        statuses = [top.stat(), folder.stat()]
     except OSError:
         return None
-    if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+    if any(status.st_uid != os.getuid() or status.st_mode & 0o022 for status in statuses):
         return None
     return folder
 
@@ -53,18 +60,31 @@ def read(folder: Path, name: str) -> bytes | None:
 
 def write(folder: Path, name: str, data: bytes, keep: int = 0) -> None:
     """Write a file whole or not at all (another process reads the old file or the new one); with keep, delete the
-    least recently written files of the folder beyond that many."""
+    least recently written files of the folder beyond that many, and what a killed writer left half-written."""
     staging = ""
     try:
-        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{name}.", suffix=".tmp", delete=False) as handle:
+        with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{name}.", suffix=STAGING, delete=False) as handle:
             staging = handle.name
             handle.write(data)
         os.replace(staging, folder / name)
         if keep:
-            files = sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in files[keep:]:
-                old.unlink(missing_ok=True)
+            _prune(folder, keep)
     except OSError:
         with contextlib.suppress(OSError):
             if staging:
                 os.unlink(staging)
+
+
+def _prune(folder: Path, keep: int) -> None:
+    found = list(os.scandir(folder))
+    if len(found) <= keep:
+        return
+    now = time.time()
+    files = sorted((entry.stat().st_mtime, entry.path, entry.name) for entry in found if entry.is_file())
+    for mtime, path, name in files:
+        if name.startswith(".") and name.endswith(STAGING) and now - mtime > STALE:
+            os.unlink(path)  # left by a writer that was killed
+    kept = [path for _, path, name in files if not name.startswith(".")]
+    for path in kept[: max(0, len(kept) - keep)]:
+        with contextlib.suppress(FileNotFoundError):  # another process pruned it first
+            os.unlink(path)

@@ -3,14 +3,21 @@ folder (site_builder/cachefiles.py): a second process takes the code the first c
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 import pytest
+from jinja2.bccache import bc_magic
+
+from conftest import ROOTS
 
 from site_builder import cachefiles
 from site_builder.pages.compiled import FOLDER, CompiledTemplates, signature
@@ -75,27 +82,62 @@ def test_environments_that_compile_differently_do_not_share_code(cache: Path, tm
     assert len({signature(plain), signature(trimmed), signature(with_context)}) == 3
 
 
-def test_a_damaged_file_is_compiled_again(cache: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["checksum", "code"])
+def test_a_damaged_file_is_compiled_again(cache: Path, tmp_path: Path, damage: str) -> None:
     (tmp_path / "page.html").write_text("ok {{ x }}", encoding="utf-8")
     environment(tmp_path)[0].get_template("page.html")
     for file in (cache / FOLDER).iterdir():
-        file.write_bytes(file.read_bytes()[:12] + b"\x00garbage")
+        data = file.read_bytes()
+        header = len(bc_magic) if damage == "checksum" else len(bc_magic) + len(pickle.dumps(hashlib.sha1(b"ok {{ x }}").hexdigest(), 2))
+        file.write_bytes(data[:header] + b"\x00garbage")
     env, compiled = environment(tmp_path)
     assert env.get_template("page.html").render(x=2) == "ok 2"
     assert compiled == ["page.html"]
 
 
-def test_nothing_is_kept_when_the_cache_is_off_or_others_can_write_the_folder(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_function_under_a_filters_name_or_other_escaping_compiles_again(cache: Path, tmp_path: Path) -> None:
+    """Jinja calls filters and finalize on constants while compiling: the code holds their results."""
+    (tmp_path / "page.html").write_text('{{ "a" | mark }}{{ "<b>" }}', encoding="utf-8")
+
+    def square(value: str) -> str:
+        return f"[{value}]"
+
+    def angle(value: str) -> str:
+        return f"<{value}>"
+
+    results = []
+    escaping = [True, jinja2.select_autoescape(["html"]), jinja2.select_autoescape(["xml"])]  # the last two: one function
+    for mark, options in ((square, {}), (angle, {}), *((square, {"autoescape": escape}) for escape in escaping)):
+        env, _ = environment(tmp_path, **options)
+        env.filters["mark"] = mark
+        results.append(env.get_template("page.html").render())
+    assert results == ["[a]<b>", "<a><b>", "[a]&lt;b&gt;", "[a]&lt;b&gt;", "[a]<b>"]
+
+    def unsafe() -> str:
+        return "ran"
+
+    unsafe.unsafe_callable = True  # type: ignore[attr-defined]
+    (tmp_path / "unsafe.html").write_text("{{ f() }}", encoding="utf-8")
+    assert environment(tmp_path)[0].get_template("unsafe.html").render(f=unsafe) == "ran"
+    sandbox = jinja2.sandbox.SandboxedEnvironment(loader=jinja2.FileSystemLoader(str(tmp_path)), bytecode_cache=CompiledTemplates())
+    with pytest.raises(jinja2.sandbox.SecurityError):  # the sandbox's checks are compiled into its code
+        sandbox.get_template("unsafe.html").render(f=unsafe)
+
+
+def test_nothing_is_kept_when_the_cache_is_off_or_others_can_write_the_folders(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "page.html").write_text("ok", encoding="utf-8")
     monkeypatch.setenv("SITE_BUILDER_CACHE", "off")
     environment(tmp_path)[0].get_template("page.html")
     assert not (cache / FOLDER).exists()
     monkeypatch.delenv("SITE_BUILDER_CACHE")
     (cache / FOLDER).mkdir(parents=True)
-    os.chmod(cache / FOLDER, 0o777)
-    environment(tmp_path)[0].get_template("page.html")
-    assert list((cache / FOLDER).iterdir()) == [], "code planted by another user would run"
-    assert cachefiles.private_folder(FOLDER) is None
+    for writable in (cache / FOLDER, cache):
+        os.chmod(writable, 0o777)
+        environment(tmp_path)[0].get_template("page.html")
+        assert list((cache / FOLDER).iterdir()) == [], "code planted by another user would run"
+        assert cachefiles.private_folder(FOLDER) is None
+        os.chmod(writable, 0o700)
+    assert cachefiles.private_folder(FOLDER) == cache / FOLDER
 
 
 def test_a_cache_that_cannot_be_written_costs_only_a_compile(cache: Path, tmp_path: Path) -> None:
@@ -105,9 +147,12 @@ def test_a_cache_that_cannot_be_written_costs_only_a_compile(cache: Path, tmp_pa
     assert environment(tmp_path)[0].get_template("page.html").render(x=1) == "ok 1"
 
 
-def test_files_are_written_whole_and_the_oldest_beyond_the_limit_go(cache: Path) -> None:
+def test_the_oldest_files_beyond_the_limit_and_what_killed_writers_left_go(cache: Path) -> None:
     folder = cachefiles.private_folder("things")
     assert folder is not None and stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
+    left = folder / ".f9.abc.tmp"
+    left.write_bytes(b"half")
+    os.utime(left, (1, 1))
     for i in range(5):
         cachefiles.write(folder, f"f{i}", b"x" * i, keep=3)
         os.utime(folder / f"f{i}", (1000 + i, 1000 + i))
@@ -115,17 +160,29 @@ def test_files_are_written_whole_and_the_oldest_beyond_the_limit_go(cache: Path)
     assert cachefiles.read(folder, "f4") == b"xxxx" and cachefiles.read(folder, "gone") is None
 
 
-def test_a_second_build_compiles_no_template(cache: Path, tmp_path: Path) -> None:
-    """In separate processes, as `mkdocs build` runs: the second finds every template (ours, the theme's) compiled."""
+def test_a_second_build_compiles_no_template_and_writes_the_same_site(cache: Path, tmp_path: Path) -> None:
+    """`mkdocs build` in processes of their own, as a user runs it: the second finds every template compiled, ours and
+    the theme's, and the theme's stylesheets cut; what it writes is what a build without any cache writes."""
     script = (
-        "import jinja2, sys\n"
-        "from site_builder.pages.render import make_environment\n"
-        "count = []\n"
+        "import sys, jinja2\n"
         "compile_ = jinja2.Environment.compile\n"
-        "jinja2.Environment.compile = lambda self, source, name=None, *a, **k: count.append(name) or compile_(self, source, name, *a, **k)\n"
-        "make_environment(None).get_template('case.html.j2')\n"
-        "print(len(count))\n"
+        "def counting(self, source, name=None, *args, **kwargs):\n"
+        "    if name is not None:\n"
+        "        print('compiled', name, file=sys.stderr)\n"
+        "    return compile_(self, source, name, *args, **kwargs)\n"
+        "jinja2.Environment.compile = counting\n"
+        "from mkdocs.__main__ import cli\n"
+        "cli(['build', '-q', '-f', sys.argv[1], '-d', sys.argv[2]])\n"
     )
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=os.environ) for _ in range(2)]
-    assert int(runs[0].stdout) > 0
-    assert int(runs[1].stdout) == 0, runs[1].stderr
+    root = tmp_path / "project"
+    shutil.copytree(ROOTS / "minimal", root)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}
+    sites = {}
+    for run, extra in (("first", {}), ("second", {}), ("none", {"SITE_BUILDER_CACHE": "off"})):
+        result = subprocess.run([sys.executable, "-c", script, str(root / "mkdocs.yml"), str(tmp_path / run)], capture_output=True, text=True, env={**environment, **extra}, check=False, timeout=300)
+        assert result.returncode == 0, result.stderr
+        sites[run] = ({p.relative_to(tmp_path / run).as_posix(): p.read_bytes() for p in (tmp_path / run).rglob("*") if p.is_file()}, result.stderr.count("compiled "))
+    assert sites["first"][1] > 20 and "compiled main.html" in result.stderr and "compiled case.html.j2" in result.stderr
+    assert sites["second"][1] == 0, "the second build compiled templates again"
+    assert len(list((cache / "stylesheets").iterdir())) == 1
+    assert sites["second"][0] == sites["none"][0] == sites["first"][0]

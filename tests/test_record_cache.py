@@ -251,6 +251,20 @@ def test_a_build_after_validate_reads_its_disk_cache(tmp_path: Path) -> None:
     assert "possible calendar date" in fresh.stderr and not (tmp_path / "other").exists()
 
 
+def test_generate_after_validate_reads_its_disk_cache(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root, cache = project_with_problems(tmp_path), tmp_path / "cache"
+    validate_cli(root, cache)
+    (file,) = cache.glob("*.jsonl")
+    file.write_text(file.read_text(encoding="utf-8").replace("possible calendar date", "possible CACHED date"), encoding="utf-8")
+    command = [sys.executable, "-m", "site_builder", "generate", str(tmp_path / "tree"), "--project", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "SITE_BUILDER_CACHE_DIR": str(cache)}, check=False)
+    assert "possible CACHED date" in result.stderr and "possible calendar date" not in result.stderr
+
+
 def test_a_build_from_the_disk_cache_writes_the_site_a_fresh_build_writes(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     shutil.copytree(ROOTS / "with-study", root)

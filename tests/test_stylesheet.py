@@ -33,6 +33,7 @@ def test_a_rule_stays_only_when_every_class_of_one_of_its_selectors_is_used() ->
 
 def test_a_cut_is_kept_for_the_next_build_and_cut_again_when_anything_it_depends_on_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SITE_BUILDER_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SITE_BUILDER_CACHE", raising=False)
     css = {"x.css": ".a{color:var(--c)}.b{color:blue}:root{--c:red;--d:blue}"}
     cuts: list[frozenset[str]] = []
     monkeypatch.setattr(stylesheet, "trim", lambda sheets, names, reads: cuts.append(names) or trim(sheets, names, reads))
@@ -41,6 +42,9 @@ def test_a_cut_is_kept_for_the_next_build_and_cut_again_when_anything_it_depends
     assert kept_trim(css, frozenset({"a"}), set()) == first and len(cuts) == 1, "the second build reads the cut"
     assert kept_trim(css, frozenset({"a", "b"}), set()) == trim(css, frozenset({"a", "b"}), set()) and len(cuts) == 2
     assert kept_trim(css, frozenset({"a"}), {"--d"})["x.css"].endswith("--d:blue}") and len(cuts) == 3
+    edited = {"x.css": css["x.css"].replace("red", "green")}
+    assert kept_trim(edited, frozenset({"a"}), set()) == {"x.css": ".a{color:var(--c)}:root{--c:green}"} and len(cuts) == 4
+    cuts.pop()
     for file in (tmp_path / stylesheet.TRIMMED).iterdir():
         file.write_text('{"x.css": 1', encoding="utf-8")  # damaged: cut again
     assert kept_trim(css, frozenset({"a"}), set()) == first and len(cuts) == 4
