@@ -145,6 +145,23 @@ def test_a_second_validate_run_reads_the_disk_cache_and_reports_the_same(tmp_pat
     assert not (tmp_path / "other").exists()
 
 
+def test_a_run_that_adds_nothing_to_the_cache_file_leaves_it_as_it_was_but_marks_it_used(tmp_path: Path) -> None:
+    import os
+
+    root, cache = project_with_problems(tmp_path), tmp_path / "cache"
+    validate_cli(root, cache)
+    (file,) = cache.glob("*.jsonl")
+    os.utime(file, (1, 1))
+    written = (file.stat().st_ino, file.read_bytes())
+    validate_cli(root, cache)
+    assert (file.stat().st_ino, file.read_bytes()) == written, "not written again"
+    assert file.stat().st_mtime > 1, "the most recently used file: kept when the oldest go"
+    path = root / "cases" / "other-case.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("12/03/2024", "12/03/2025"), encoding="utf-8")
+    validate_cli(root, cache)
+    assert file.stat().st_ino != written[0] and "12/03/2025" in file.read_text(encoding="utf-8")
+
+
 def test_the_disk_cache_notices_a_changed_file_and_a_tampered_cache(tmp_path: Path) -> None:
     root, cache = project_with_problems(tmp_path), tmp_path / "cache"
     validate_cli(root, cache)

@@ -43,15 +43,16 @@ def _identity(thing: Any) -> str:
     named = thing if hasattr(thing, "__qualname__") else type(thing)
     module = getattr(named, "__module__", None) or ""
     line = getattr(getattr(thing, "__code__", None), "co_firstlineno", "")  # two lambdas of one module differ here
-    return f"{module}.{named.__qualname__}{line}:{getattr(thing, 'jinja_pass_arg', None)}@{_module_version(module)}"
+    ours = module.partition(".")[0] == "site_builder"
+    return f"{module}.{named.__qualname__}{line}:{getattr(thing, 'jinja_pass_arg', None)}@{_module_version('site_builder' if ours else module)}"
 
 
 @functools.lru_cache(maxsize=None)
 def _module_version(module: str) -> str:
     """site_builder's code version for its own modules; for another, the size and time of its file (an upgrade
     rewrites it)."""
-    if module.partition(".")[0] == "site_builder":
-        return code_version()
+    if module == "site_builder":
+        return code_version()  # every module of the package: one of ours may call any other
     file = getattr(sys.modules.get(module), "__file__", None)
     try:
         status = os.stat(file) if file else None

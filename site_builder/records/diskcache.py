@@ -153,9 +153,13 @@ class DiskCache:
             self.kept[full] = json.dumps({"key": list(full), "references": rows, "problems": [_problem(p) for p in problems]}, ensure_ascii=False)
 
     def save(self, lines: dict[tuple[str, ...], str]) -> None:
-        """Write the entries a load used (atomically), and drop the oldest cache files beyond KEEP_PROJECTS."""
+        """Write the entries a load used (atomically), and drop the oldest cache files beyond KEEP_PROJECTS. A file that
+        holds just these entries already (a build after validate: 98 MB at 10,000 records) is only marked as used."""
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            if lines == self.lines and self.file.is_file():
+                os.utime(self.file)  # the most recently used: kept when the oldest go
+                return
+            self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             staging = self.file.with_name(f".{self.file.name}.{os.getpid()}")
             with staging.open("w", encoding="utf-8") as handle:
                 handle.write(json.dumps({"version": self.version}) + "\n")
