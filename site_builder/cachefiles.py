@@ -13,6 +13,7 @@ import contextlib
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 STAGING, STALE = ".tmp", 3600  # a file being written, and the age at which one is taken as left by a killed writer
@@ -58,33 +59,40 @@ def read(folder: Path, name: str) -> bytes | None:
         return None
 
 
-def write(folder: Path, name: str, data: bytes, keep: int = 0) -> None:
-    """Write a file whole or not at all (another process reads the old file or the new one); with keep, delete the
-    least recently written files of the folder beyond that many, and what a killed writer left half-written."""
+def write(folder: Path, name: str, data: bytes | Iterable[bytes], keep: int = 0) -> None:
+    """Write a file (its bytes, or its parts in turn) whole or not at all: another process reads the old file or the
+    new one. With keep, delete the least recently written files of the folder that end as name does (its suffix:
+    never a file of another kind, should the folder hold others) beyond that many, and those a killed writer left."""
     staging = ""
     try:
         with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{name}.", suffix=STAGING, delete=False) as handle:
             staging = handle.name
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.replace(staging, folder / name)
         if keep:
-            _prune(folder, keep)
+            _prune(folder, os.path.splitext(name)[1], keep)
     except OSError:
         with contextlib.suppress(OSError):
             if staging:
                 os.unlink(staging)
 
 
-def _prune(folder: Path, keep: int) -> None:
-    found = list(os.scandir(folder))
-    if len(found) <= keep:
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    if not suffix:
         return
-    now = time.time()
-    files = sorted((entry.stat().st_mtime, entry.path, entry.name) for entry in found if entry.is_file())
-    for mtime, path, name in files:
-        if name.startswith(".") and name.endswith(STAGING) and now - mtime > STALE:
-            os.unlink(path)  # left by a writer that was killed
-    kept = [path for _, path, name in files if not name.startswith(".")]
-    for path in kept[: max(0, len(kept) - keep)]:
+    kept, left = [], []
+    for entry in os.scandir(folder):
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        if entry.name.endswith(suffix) and not entry.name.startswith("."):
+            kept.append((entry.stat().st_mtime, entry.path))
+        elif entry.name.startswith(".") and entry.name.endswith(STAGING) and f"{suffix}." in entry.name:
+            left.append((entry.stat().st_mtime, entry.path))  # .NAME.random.tmp, as write() names what it writes
+    kept.sort()
+    stale = time.time() - STALE
+    for path in [path for _, path in kept[: max(0, len(kept) - keep)]] + [path for mtime, path in left if mtime < stale]:
         with contextlib.suppress(FileNotFoundError):  # another process pruned it first
             os.unlink(path)

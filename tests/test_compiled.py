@@ -147,17 +147,22 @@ def test_a_cache_that_cannot_be_written_costs_only_a_compile(cache: Path, tmp_pa
     assert environment(tmp_path)[0].get_template("page.html").render(x=1) == "ok 1"
 
 
-def test_the_oldest_files_beyond_the_limit_and_what_killed_writers_left_go(cache: Path) -> None:
+def test_the_oldest_files_beyond_the_limit_and_what_killed_writers_left_go_and_nothing_else(cache: Path) -> None:
     folder = cachefiles.private_folder("things")
     assert folder is not None and stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
-    left = folder / ".f9.abc.tmp"
-    left.write_bytes(b"half")
-    os.utime(left, (1, 1))
+    left, recent = folder / ".f9.x.abc.tmp", folder / ".f8.x.def.tmp"
+    others = [folder / "notes.txt", folder / ".profile", folder / "f.y"]  # not the cache's: never deleted
+    for path in (left, recent, *others):
+        path.write_bytes(b"half")
+        os.utime(path, (1, 1))
+    os.utime(recent, None)  # a writer still at work
     for i in range(5):
-        cachefiles.write(folder, f"f{i}", b"x" * i, keep=3)
-        os.utime(folder / f"f{i}", (1000 + i, 1000 + i))
-    assert sorted(p.name for p in folder.iterdir()) == ["f2", "f3", "f4"]
-    assert cachefiles.read(folder, "f4") == b"xxxx" and cachefiles.read(folder, "gone") is None
+        cachefiles.write(folder, f"f{i}.x", b"x" * i, keep=3)
+        os.utime(folder / f"f{i}.x", (1000 + i, 1000 + i))
+    assert sorted(p.name for p in folder.iterdir()) == sorted([".f8.x.def.tmp", "f2.x", "f3.x", "f4.x", *(p.name for p in others)])
+    assert cachefiles.read(folder, "f4.x") == b"xxxx" and cachefiles.read(folder, "gone") is None
+    cachefiles.write(folder, "parts.x", iter([b"a", b"b"]))
+    assert cachefiles.read(folder, "parts.x") == b"ab"
 
 
 def test_a_second_build_compiles_no_template_and_writes_the_same_site(cache: Path, tmp_path: Path) -> None:

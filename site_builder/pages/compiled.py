@@ -26,7 +26,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from site_builder import cachefiles
 from site_builder.records.diskcache import code_version
 
-FOLDER = "templates"
+FOLDER, SUFFIX = "templates", ".jinja"  # the cache's folder of compiled templates, and their files' ending
 KEEP = 500  # compiled templates kept on disk (a project has about 50 with the theme's); the oldest beyond go
 SYNTAX = (
     "block_start_string", "block_end_string", "variable_start_string", "variable_end_string", "comment_start_string",
@@ -91,7 +91,7 @@ class CompiledTemplates(BytecodeCache):
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.compiled.get(bucket.key)
         if code is None and (folder := cachefiles.private_folder(FOLDER)) is not None:
-            code = cachefiles.read(folder, bucket.key)
+            code = cachefiles.read(folder, bucket.key + SUFFIX)
         if code is not None:
             try:
                 bucket.bytecode_from_string(code)  # resets the bucket when the source changed since
@@ -102,7 +102,7 @@ class CompiledTemplates(BytecodeCache):
         code = bucket.bytecode_to_string()
         self.compiled[bucket.key] = code
         if (folder := cachefiles.private_folder(FOLDER)) is not None:
-            cachefiles.write(folder, bucket.key, code, keep=KEEP)
+            cachefiles.write(folder, bucket.key + SUFFIX, code, keep=KEEP)
 
     def clear(self) -> None:
         self.compiled.clear()

@@ -13,6 +13,7 @@ corrupt file can cost time but never run code. SITE_BUILDER_CACHE=off turns it o
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -22,7 +23,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from site_builder.cachefiles import cache_folder, enabled
+from site_builder import cachefiles
 from site_builder.records.load import CaseFile, StudyFile
 from site_builder.records.model import Case, Name, Problem, Reference, Severity
 from site_builder.records.checks import Cited, RecordCheck
@@ -108,7 +109,7 @@ class DiskCache:
     """One project's cache file: read once, rewritten with the entries a load used."""
 
     def __init__(self, root: Path):
-        self.file = cache_folder() / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24] + ".jsonl")
+        self.file = cachefiles.cache_folder() / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24] + ".jsonl")
         self.version = code_version()
         self.lines: dict[tuple[str, ...], str] = {}
         self.kept: dict[tuple[str, ...], str] = {}  # entries other than record files that this load used (the bibliography)
@@ -153,21 +154,16 @@ class DiskCache:
             self.kept[full] = json.dumps({"key": list(full), "references": rows, "problems": [_problem(p) for p in problems]}, ensure_ascii=False)
 
     def save(self, lines: dict[tuple[str, ...], str]) -> None:
-        """Write the entries a load used (atomically), and drop the oldest cache files beyond KEEP_PROJECTS. A file that
-        holds just these entries already (a build after validate: 98 MB at 10,000 records) is only marked as used."""
+        """Write the entries a load used (whole or not at all), and drop the oldest cache files beyond KEEP_PROJECTS. A
+        file that holds just these entries already (a build after validate: 98 MB at 10,000 records) is only marked
+        as used."""
         try:
             if lines == self.lines and self.file.is_file():
                 os.utime(self.file)  # the most recently used: kept when the oldest go
                 return
             self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            staging = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-            with staging.open("w", encoding="utf-8") as handle:
-                handle.write(json.dumps({"version": self.version}) + "\n")
-                for raw in lines.values():
-                    handle.write(raw + "\n")
-            os.replace(staging, self.file)
-            others = sorted(self.file.parent.glob("*.jsonl"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in others[KEEP_PROJECTS:]:
-                old.unlink(missing_ok=True)
         except OSError:
-            pass  # a cache that cannot be written only costs time next run
+            return  # a cache that cannot be written only costs time next run
+        header = json.dumps({"version": self.version}) + "\n"
+        parts = itertools.chain([header.encode()], ((raw + "\n").encode("utf-8") for raw in lines.values()))
+        cachefiles.write(self.file.parent, self.file.name, parts, keep=KEEP_PROJECTS)
