@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 STAGING, STALE = ".tmp", 3600  # a file being written, and the age at which one is taken as left by a killed writer
+KEPT = re.compile(r"[0-9a-f]{16,64}(\.[a-z]+)")  # how the caches name their files: a digest and the cache's ending
 
 
 def enabled() -> bool:
@@ -61,8 +63,9 @@ def read(folder: Path, name: str) -> bytes | None:
 
 def write(folder: Path, name: str, data: bytes | Iterable[bytes], keep: int = 0) -> None:
     """Write a file (its bytes, or its parts in turn) whole or not at all: another process reads the old file or the
-    new one. With keep, delete the least recently written files of the folder that end as name does (its suffix:
-    never a file of another kind, should the folder hold others) beyond that many, and those a killed writer left."""
+    new one. name is a hexadecimal digest and an ending (KEPT). With keep, delete the least recently written files of
+    the folder named the same way with the same ending beyond that many, and those a killed writer left: never a
+    file of another kind, should the folder hold others."""
     staging = ""
     try:
         with tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{name}.", suffix=STAGING, delete=False) as handle:
@@ -72,25 +75,28 @@ def write(folder: Path, name: str, data: bytes | Iterable[bytes], keep: int = 0)
             else:
                 handle.writelines(data)
         os.replace(staging, folder / name)
+        staging = ""
         if keep:
-            _prune(folder, os.path.splitext(name)[1], keep)
+            _prune(folder, name, keep)
     except OSError:
+        pass  # a cache that cannot be written only costs time
+    finally:
         with contextlib.suppress(OSError):
             if staging:
                 os.unlink(staging)
 
 
-def _prune(folder: Path, suffix: str, keep: int) -> None:
-    if not suffix:
+def _prune(folder: Path, name: str, keep: int) -> None:
+    match = KEPT.fullmatch(name)
+    if match is None:
         return
+    ending = re.escape(match.group(1))
+    kept_name = re.compile(rf"[0-9a-f]{{16,64}}{ending}")
+    staging_name = re.compile(rf"\.[0-9a-f]{{16,64}}{ending}\.\w+{re.escape(STAGING)}")  # as write() names it
     kept, left = [], []
     for entry in os.scandir(folder):
-        if not entry.is_file(follow_symlinks=False):
-            continue
-        if entry.name.endswith(suffix) and not entry.name.startswith("."):
-            kept.append((entry.stat().st_mtime, entry.path))
-        elif entry.name.startswith(".") and entry.name.endswith(STAGING) and f"{suffix}." in entry.name:
-            left.append((entry.stat().st_mtime, entry.path))  # .NAME.random.tmp, as write() names what it writes
+        if entry.is_file(follow_symlinks=False) and (kept_name.fullmatch(entry.name) or staging_name.fullmatch(entry.name)):
+            (left if entry.name.startswith(".") else kept).append((entry.stat().st_mtime, entry.path))
     kept.sort()
     stale = time.time() - STALE
     for path in [path for _, path in kept[: max(0, len(kept) - keep)]] + [path for mtime, path in left if mtime < stale]:

@@ -150,19 +150,35 @@ def test_a_cache_that_cannot_be_written_costs_only_a_compile(cache: Path, tmp_pa
 def test_the_oldest_files_beyond_the_limit_and_what_killed_writers_left_go_and_nothing_else(cache: Path) -> None:
     folder = cachefiles.private_folder("things")
     assert folder is not None and stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0
-    left, recent = folder / ".f9.x.abc.tmp", folder / ".f8.x.def.tmp"
-    others = [folder / "notes.txt", folder / ".profile", folder / "f.y"]  # not the cache's: never deleted
+    names = [f"{i:040x}.x" for i in range(5)]
+    left, recent = folder / f".{9:040x}.x.abc123.tmp", folder / f".{8:040x}.x.def456.tmp"
+    others = [folder / n for n in ("page.x", "notes.txt", ".profile", f"{7:040x}.y", ".mine.x.old.tmp", f"{6:040x}.x.bak")]  # not the cache's
     for path in (left, recent, *others):
         path.write_bytes(b"half")
         os.utime(path, (1, 1))
     os.utime(recent, None)  # a writer still at work
-    for i in range(5):
-        cachefiles.write(folder, f"f{i}.x", b"x" * i, keep=3)
-        os.utime(folder / f"f{i}.x", (1000 + i, 1000 + i))
-    assert sorted(p.name for p in folder.iterdir()) == sorted([".f8.x.def.tmp", "f2.x", "f3.x", "f4.x", *(p.name for p in others)])
-    assert cachefiles.read(folder, "f4.x") == b"xxxx" and cachefiles.read(folder, "gone") is None
-    cachefiles.write(folder, "parts.x", iter([b"a", b"b"]))
-    assert cachefiles.read(folder, "parts.x") == b"ab"
+    for i, name in enumerate(names):
+        cachefiles.write(folder, name, b"x" * i, keep=3)
+        os.utime(folder / name, (1000 + i, 1000 + i))
+    assert sorted(p.name for p in folder.iterdir()) == sorted([recent.name, *names[2:], *(p.name for p in others)])
+    assert cachefiles.read(folder, names[4]) == b"xxxx" and cachefiles.read(folder, "gone") is None
+    cachefiles.write(folder, f"{1:040x}.z", iter([b"a", b"b"]))
+    assert cachefiles.read(folder, f"{1:040x}.z") == b"ab"
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_staging_file(cache: Path) -> None:
+    folder = cachefiles.private_folder("things")
+    assert folder is not None
+    name = f"{1:040x}.z"
+    cachefiles.write(folder, name, b"old")
+
+    def parts():  # noqa: ANN202
+        yield b"new"
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    with pytest.raises(UnicodeEncodeError):
+        cachefiles.write(folder, name, parts())
+    assert [p.name for p in folder.iterdir()] == [name] and cachefiles.read(folder, name) == b"old"
 
 
 def test_a_second_build_compiles_no_template_and_writes_the_same_site(cache: Path, tmp_path: Path) -> None:

@@ -162,6 +162,20 @@ def test_a_run_that_adds_nothing_to_the_cache_file_leaves_it_as_it_was_but_marks
     assert file.stat().st_ino != written[0] and "12/03/2025" in file.read_text(encoding="utf-8")
 
 
+def test_a_cache_file_of_another_code_version_is_replaced_even_by_an_empty_one(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from site_builder.records.diskcache import DiskCache
+
+    monkeypatch.setenv("SITE_BUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SITE_BUILDER_CACHE", raising=False)
+    disk = DiskCache(tmp_path)
+    disk.file.parent.mkdir(parents=True)
+    disk.file.write_text('{"version": "old"}\n{"key": ["case", "x"]}\n', encoding="utf-8")
+    DiskCache(tmp_path).save({})
+    assert disk.file.read_text(encoding="utf-8") == f'{{"version": "{disk.version}"}}\n'
+    DiskCache(tmp_path).save({("case", "x"): '{"key": ["case", "x"], "bad": "\ud800"}', ("case", "y"): '{"key": ["case", "y"]}'})
+    assert disk.file.read_text(encoding="utf-8").splitlines()[1:] == ['{"key": ["case", "y"]}'], "an entry UTF-8 cannot hold is left out"
+
+
 def test_the_disk_cache_notices_a_changed_file_and_a_tampered_cache(tmp_path: Path) -> None:
     root, cache = project_with_problems(tmp_path), tmp_path / "cache"
     validate_cli(root, cache)

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,7 @@ class DiskCache:
         self.file = cachefiles.cache_folder() / (hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24] + ".jsonl")
         self.version = code_version()
         self.lines: dict[tuple[str, ...], str] = {}
+        self.current = False  # the file was read whole, written by this code version
         self.kept: dict[tuple[str, ...], str] = {}  # entries other than record files that this load used (the bibliography)
         try:
             with self.file.open(encoding="utf-8") as handle:
@@ -121,8 +123,9 @@ class DiskCache:
                         # Only the key is read here (every line starts '{"key": [...]'); get() reads the entries used.
                         key = tuple(decode(raw, KEY_AT)[0]) if raw.startswith(KEY_START) else tuple(json.loads(raw)["key"])
                         self.lines[key] = raw.rstrip("\n")
+                    self.current = True
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.lines = {}
+            self.lines, self.current = {}, False
 
     def get(self, key: tuple[str, ...]) -> RecordCheck | None:
         """The cached check of a file, or None (also when the entry cannot be read: the file is checked again)."""
@@ -158,12 +161,20 @@ class DiskCache:
         file that holds just these entries already (a build after validate: 98 MB at 10,000 records) is only marked
         as used."""
         try:
-            if lines == self.lines and self.file.is_file():
+            if self.current and lines == self.lines and self.file.is_file():
                 os.utime(self.file)  # the most recently used: kept when the oldest go
                 return
             self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError:
             return  # a cache that cannot be written only costs time next run
         header = json.dumps({"version": self.version}) + "\n"
-        parts = itertools.chain([header.encode()], ((raw + "\n").encode("utf-8") for raw in lines.values()))
-        cachefiles.write(self.file.parent, self.file.name, parts, keep=KEEP_PROJECTS)
+        cachefiles.write(self.file.parent, self.file.name, itertools.chain([header.encode()], _encoded(lines.values())), keep=KEEP_PROJECTS)
+
+
+def _encoded(lines: Iterable[str]) -> Iterator[bytes]:
+    """Each entry as a line of UTF-8; one that cannot be (a lone surrogate from an escape) is left out: checked again."""
+    for raw in lines:
+        try:
+            yield (raw + "\n").encode("utf-8")
+        except UnicodeEncodeError:
+            continue
