@@ -33,6 +33,7 @@ import tinycss2
 from jinja2 import BaseLoader, Environment, TemplateSyntaxError, nodes
 
 from site_builder import cachefiles
+from site_builder.records.diskcache import code_version
 
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 CLASS_ATTRIBUTE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -273,11 +274,12 @@ def trim(stylesheets: dict[str, str], names: frozenset[str], reads: Iterable[str
 
 def kept_trim(stylesheets: dict[str, str], names: frozenset[str], reads: set[str]) -> dict[str, str]:
     """trim(), kept in the user's cache folder (cachefiles.py) for the next build that cuts the same stylesheets to
-    the same names: a build of an unchanged site cuts them again otherwise (0.13 s)."""
+    the same names with the same code (site_builder's code version): a build of an unchanged site cuts them again
+    otherwise (0.13 s)."""
     folder = cachefiles.private_folder(TRIMMED)
     if folder is None:
         return trim(stylesheets, names, reads)
-    what = [Path(__file__).read_text(encoding="utf-8"), tinycss2.__version__, sorted(stylesheets.items()), sorted(names), sorted(reads)]
+    what = [code_version(), tinycss2.__version__, sorted(stylesheets.items()), sorted(names), sorted(reads)]
     name = hashlib.sha256(json.dumps(what).encode()).hexdigest()[:32] + ".json"
     try:
         found = json.loads(cachefiles.read(folder, name) or b"null")

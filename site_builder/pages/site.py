@@ -138,8 +138,8 @@ class _Builder:
 
     def __init__(self, project: Project, options: SiteOptions, env: Environment, entries: dict[str, Entry], cache: RenderCache | None = None):
         self.project, self.options, self.env, self.entries, self.cache = project, options, env, entries, cache
-        def citing() -> PageCitationFormatter:  # a preview keeps the style as loaded
-            return PageCitationFormatter(_kept(cache, "formatter", (options.style,), lambda: style_formatter(options.style)), options.meta)
+        def citing() -> PageCitationFormatter:  # the style as loaded once per process (style_formatter)
+            return PageCitationFormatter(style_formatter(options.style), options.meta)
 
         self.page_citation = CiteThisPage(citing, cache)
         self.site = Site.citing(project.references)

@@ -12,6 +12,7 @@ corrupt file can cost time but never run code. SITE_BUILDER_CACHE=off turns it o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -36,6 +37,7 @@ KEY_AT = len(KEY_START)
 KEEP_PROJECTS = 16  # cache files kept; the least recently used beyond these are deleted
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of everything a cached result depends on besides the file itself."""
     digest = hashlib.sha256()
