@@ -77,6 +77,11 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.info(f"{display}: a draft, {where} until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
+        # Pages MkDocs leaves out of this build (exclude_docs; draft_docs outside a preview): neither rendered, nor
+        # given citation downloads, nor listed as citing a reference
+        left_out = {f.src_uri for f in files if f.is_documentation_page() and not (f.inclusion.is_in_serve() if self.serving else f.inclusion.is_included())}
+        if left_out.intersection(project.pages):
+            project = dataclasses.replace(project, pages={rel: page for rel, page in project.pages.items() if rel not in left_out})
         site = build_site(project, options, self.preview.cache if self.preview else None, jobs_setting())
         if not self.preview and not gc.get_freeze_count():
             # What exists now (the project, every rendered page) lives until the build ends: the cycle collector need

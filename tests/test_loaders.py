@@ -222,6 +222,19 @@ def test_loading_tells_whether_a_mapping_key_is_a_number() -> None:
     assert loads("2: x\n").number_keys is True
 
 
+@pytest.mark.parametrize("events", [True, False])
+def test_a_key_that_is_not_text_or_a_number_is_named_as_written(events: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`null:` and `~:` are two keys, reported as typed, not 'None' twice; `yes:` is not 'True'; a date stays as
+    written. Both loading paths (libyaml's events, composed nodes) agree."""
+    monkeypatch.setattr(yamlsource, "EVENTS_ALONE", events)
+    located = loads("null: a\n~: b\nyes: c\nOff: d\n2024-01-31: e\n1.50: f\n")
+    assert list(located.data) == ["null", "~", "yes", "Off", "2024-01-31", "1.50"]
+    assert located.keys[("~",)] == (2, 1)
+    with pytest.raises(YamlError) as raised:
+        loads("a: 1\nnull: x\nNULL: y\nnull: z\n")
+    assert (raised.value.line, raised.value.field, raised.value.message) == (4, "null", "duplicate key 'null' (first given on line 2). Keep one of them")
+
+
 def loaded_or_error(text: str) -> tuple:
     """What loads() gives with the record loader, in full: values, positions, texts and order, or the whole problem."""
     try:

@@ -411,3 +411,23 @@ def test_raw_html_in_a_case_is_an_error_naming_the_tag(sample, tmp_path: Path) -
     assert mkdocs_build(root / "mkdocs.yml", tmp_path / "site").returncode != 0, "the build refuses it too"
     show_raw_html(root)
     assert run_cli("validate", str(root)).exit_code == 0, "raw_html: shown lets it through, shown as typed"
+
+
+@pytest.mark.parametrize("setting", ["built", "exclude", "draft"])
+def test_a_page_mkdocs_leaves_out_leaves_nothing_behind(sample, setting: str) -> None:  # noqa: ANN001
+    """A hand-written page that exclude_docs or draft_docs leaves out of the build gets no citation downloads and is
+    not listed on the references page as citing its works (a link there would lead nowhere)."""
+    project = sample()
+    (project / "content" / "extra.md").write_text("# Extra page\n\nA sentence that cites a work [@roe2023preprint].\n", encoding="utf-8")
+    if setting != "built":
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write(f"{setting}_docs: |\n  extra.md\n")
+    site = project / "site"
+    result = mkdocs_build(project / "mkdocs.yml", site)
+    assert result.returncode == 0, result.stderr
+    built = setting == "built"
+    assert (site / "extra").exists() == built
+    references = (site / "references" / "index.html").read_text(encoding="utf-8")
+    assert ('href="../extra/' in references) == built
+    assert 'href="../' in references, "the home page's citation of the same work is still listed"
+    assert broken_links(site) == []

@@ -439,10 +439,11 @@ def _good_key(key: str) -> bool:
 
 def _other_key(node: ScalarNode, constructor: SafeConstructor, located: Located) -> str | int:
     """A mapping key that is not text, as the mapping holds it: a number stays one (and is flagged: JSON would turn
-    it into text), anything else becomes its text."""
+    it into text), anything else is the text written in the file (`null`, `~` and `yes` are keys of their own, not
+    'None' twice and 'True')."""
     key = _scalar(node, constructor)
     if not isinstance(key, (str, int)) or isinstance(key, bool):
-        key = str(key)
+        key = node.value
     if isinstance(key, int):
         located.number_keys = True
     return key
