@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +54,20 @@ def stages_run(run: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [item for stages in _rounds(run) for item in stages.items()]
 
 
-def _medians(run: dict[str, Any] | None, keys: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float], int]:
-    """Over the rounds in which all of keys succeeded: each stage's median wall seconds and median CPU seconds, and
-    how many rounds that is. A stage that failed in a round leaves that whole round out, so that the medians
-    compared are of the same rounds."""
+def _pair_ratios(run: dict[str, Any] | None, keys: tuple[str, ...]) -> tuple[float | None, float | None, int]:
+    """Over the rounds in which all of keys succeeded: the median of each round's ratio keys[0] / (the sum of the
+    others), in wall seconds and in CPU seconds, and how many rounds that is. Each ratio compares stages run one after
+    the other in the same round, so that the machine's speed, which drifts from round to round on a shared machine,
+    cancels out; a stage that failed in a round leaves that whole round out."""
     rounds = [r for r in _rounds(run) if all(_stage({"stages": r}, key) for key in keys)]
     if not rounds:
-        return {}, {}, 0
-    wall = {key: statistics.median(r[key]["seconds"] for r in rounds) for key in keys}
-    cpu = {key: statistics.median(r[key]["user_s"] + r[key]["sys_s"] for r in rounds) for key in keys}
-    return wall, cpu, len(rounds)
+        return None, None, 0
+
+    def median(measure: Callable[[dict[str, Any]], float]) -> float | None:
+        ratios = [_ratio(measure(r[keys[0]]), sum(measure(r[k]) for k in keys[1:])) for r in rounds]
+        return None if None in ratios else statistics.median(ratios)  # type: ignore[type-var]
+
+    return median(lambda s: s["seconds"]), median(lambda s: s["user_s"] + s["sys_s"]), len(rounds)
 
 
 def _run(results: dict[str, Any], label: str) -> dict[str, Any] | None:
@@ -220,10 +225,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, bool
                            (("after/build", "after/mkdocs-plain", "after/plain-index"), "the same, the plain build followed by `site-builder index` (both sites then searchable)")):
             if keys[-1] not in run.get("stages", {}):
                 continue
-            wall, cpu, rounds = _medians(run, keys)
-            ratio = _ratio(wall.get(keys[0]), sum(wall[k] for k in keys[1:]) if wall else None)
-            cpu_ratio = _ratio(cpu.get(keys[0]), sum(cpu[k] for k in keys[1:]) if cpu else None)
-            times = f", the medians of the {rounds} rounds in which {'both' if len(keys) == 2 else 'all three'} ran" if rounds > 1 else ""
+            ratio, cpu_ratio, rounds = _pair_ratios(run, keys)
+            times = f", the median ratio of the {rounds} rounds in which {'both' if len(keys) == 2 else 'all three'} ran" if rounds > 1 else ""
             rows.append((f"{what}, {run['n']:,} records{times}", "–", f"{_r(ratio)} wall, {_r(cpu_ratio)} CPU", "–", "≤ 1.15",
                          None if ratio is None or cpu_ratio is None else max(ratio, cpu_ratio) <= 1.15))
     return rows

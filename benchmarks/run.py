@@ -288,7 +288,8 @@ class Harness:
 
     def pairs_again(self, row: dict[str, Any], project: Path, gen: Path, base: Path) -> None:
         """Our build and the plain build (then its index) again, in turn, --pairs times in all: a build of a few seconds
-        varies by more than the 15 % the comparison allows on a shared machine, so the report compares their medians.
+        varies by more than the 15 % the comparison allows on a shared machine, so the report takes the median of each
+        round's ratio (builds run one after the other).
         The builds run as the first ones did: after validate (its disk cache in place), into a new folder each time."""
         for again in range(1, self.args.pairs):
             site, plain = base / "site-again", base / "site-mkdocs-plain-again"
@@ -362,7 +363,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-browser", action="store_true", help="skip the browser measurements (page weight, search payload, layout)")
     parser.add_argument("--serve-at", type=int, default=1000, help="N at which to time save → reload in `mkdocs serve` (0: never)")
     parser.add_argument("--serve-edits", type=int, default=2, help="saves of one case file in the serve measurement")
-    parser.add_argument("--pairs-at", type=int, nargs="*", help="N at which our build and the plain build run --pairs times each, in turn, and are compared by their medians (default: 100; none with --smoke)")
+    parser.add_argument("--pairs-at", type=int, nargs="*", help="N at which our build and the plain build run --pairs times each, in turn, and are compared by the median of each round's ratio (default: 100; none with --smoke)")
     parser.add_argument("--pairs", type=int, default=5, help="runs of each build where --pairs-at applies, the first included (default: 5)")
     parser.add_argument("--quality-at", type=int, nargs="*", default=[1000, 10000], help="N at which to compare search results on 20 queries")
     parser.add_argument("--query", default="melasma", help="the query of the first-search measurement")

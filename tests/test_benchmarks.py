@@ -18,11 +18,11 @@ def test_harness_smoke_run_measures_every_stage_at_100_records(tmp_path: Path) -
         assert run["stages"][stage]["peak_mb"] > 0
     # the plugin build and the plain build of the generated tree write the same pages
     assert run["sizes"]["after"]["html_pages"] == run["sizes"]["mkdocs-plain"]["html_pages"] > 100
-    # --pairs 2: both builds and the index ran once more, and the comparison takes the medians of the two runs
+    # --pairs 2: both builds and the index ran once more, and the comparison takes the median ratio of the two rounds
     (again,) = run["repeats"]
     assert {stage: result["returncode"] for stage, result in again.items()} == {"after/build": 0, "after/mkdocs-plain": 0, "after/plain-index": 0}
     report = (tmp_path / "REPORT.md").read_text(encoding="utf-8")
-    assert "/ plain MkDocs build (no search) of the same generated pages, 100 records, the medians of the 2 rounds in which both ran" in report
+    assert "/ plain MkDocs build (no search) of the same generated pages, 100 records, the median ratio of the 2 rounds in which both ran" in report
     assert "the plain build followed by `site-builder index` (both sites then searchable), 100 records" in report
 
 
@@ -40,7 +40,7 @@ def test_validate_stages_prints_each_step_of_a_files_check(capsys) -> None:  # n
     assert gc.isenabled()  # left as it was: the tests run in one process
 
 
-def test_the_plugin_and_plain_comparison_takes_the_medians_of_the_same_rounds() -> None:
+def test_the_plugin_and_plain_comparison_takes_the_median_of_each_rounds_ratio() -> None:
     from benchmarks.report import targets
 
     def stage(seconds: float, cpu: float | None = None, returncode: int = 0) -> dict[str, object]:
@@ -56,13 +56,15 @@ def test_the_plugin_and_plain_comparison_takes_the_medians_of_the_same_rounds() 
                        {"after/build": stage(3.0), "after/mkdocs-plain": stage(2.9), "after/plain-index": stage(1.2, returncode=1)},
                        {"after/build": stage(1.0), "after/mkdocs-plain": stage(9.0, returncode=1)}]}
     found = rows(run)
-    # build / plain over the 3 rounds where both ran: medians 3.3 of (5.0, 3.3, 3.0) and 3.0 of (3.0, 3.1, 2.9);
-    # the 4th round's build is left out with its failed plain build
+    # build / plain in each of the 3 rounds where both ran: 5.0/3.0, 3.3/3.1, 3.0/2.9 (1.67, 1.06, 1.03), median 1.06
+    # (the medians of each stage, 3.3/3.0, would say 1.10); CPU 6.0/3.0, 1.06, 1.03; the 4th round's build is left out
+    # with its failed plain build
     what, figure, ok = found["plain"]
-    assert what.endswith("100 records, the medians of the 3 rounds in which both ran") and figure == "1.10 wall, 1.10 CPU" and ok is True
-    # with the index: the 2 rounds where all three ran; build 4.15 of (5.0, 3.3), plain 3.05 + index 1.0
+    assert what.endswith("100 records, the median ratio of the 3 rounds in which both ran") and figure == "1.06 wall, 1.06 CPU" and ok is True
+    # with the index: the 2 rounds where all three ran, 5.0/(3.0 + 1.0) and 3.3/(3.1 + 1.0): 1.25 and 0.80, median
+    # 1.03; CPU 6.0/4.0 and 0.80, median 1.15
     what, figure, ok = found["plain+index"]
-    assert what.endswith("the medians of the 2 rounds in which all three ran") and figure == "1.02 wall, 1.15 CPU"
+    assert what.endswith("the median ratio of the 2 rounds in which all three ran") and figure == "1.03 wall, 1.15 CPU"
     run.pop("repeats")  # the first round alone: 5.0 / 3.0
     what, figure, ok = rows(run)["plain"]
     assert what.endswith("100 records") and figure == "1.67 wall, 2.00 CPU" and ok is False
