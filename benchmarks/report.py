@@ -65,7 +65,8 @@ def _pair_ratios(run: dict[str, Any] | None, keys: tuple[str, ...]) -> tuple[flo
 
     def median(measure: Callable[[dict[str, Any]], float]) -> float | None:
         ratios = [_ratio(measure(r[keys[0]]), sum(measure(r[k]) for k in keys[1:])) for r in rounds]
-        return None if None in ratios else statistics.median(ratios)  # type: ignore[type-var]
+        known = [ratio for ratio in ratios if ratio is not None]  # a round that measured no time in the denominator
+        return statistics.median(known) if known else None
 
     return median(lambda s: s["seconds"]), median(lambda s: s["user_s"] + s["sys_s"]), len(rounds)
 

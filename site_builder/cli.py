@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from site_builder.records.model import Severity
-from site_builder.project import jobs_setting, load_project
+from site_builder.project import jobs_setting, leave_out_pages, load_project
 from site_builder.commands.report import FORMATS, format_problems
 from site_builder.engine import settings
 
@@ -145,6 +145,7 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
+    from site_builder.engine.settings import left_out_docs
     from site_builder.output.emit import tree_options, write_tree
     from site_builder.pages.site import build_site
 
@@ -156,11 +157,13 @@ def generate(out_dir: Path, root: Path) -> None:
     if project.errors:
         click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
         sys.exit(1)
+    left_out = left_out_docs(root)
+    project = leave_out_pages(project, left_out)  # as `mkdocs build` leaves them out
     site = build_site(project, options, jobs=jobs_setting())
     if site.problems:
         click.echo(format_problems(site.problems), err=True)
         sys.exit(1)
-    count = write_tree(site, project, out_dir, root / "mkdocs.yml")
+    count = write_tree(site, project, out_dir, root / "mkdocs.yml", left_out)
     click.echo(f"wrote {count} files ({len(site.pages)} pages) to {out_dir}", err=True)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from site_builder.output.atomic import AtomicSite
 from site_builder.citations.csl import style_formatter
@@ -22,7 +22,7 @@ from site_builder.engine.page import RenderedMkDocsPage
 from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, palette_names, theme_stylesheets
 from site_builder.pages.compiled import TEMPLATES
 from site_builder.pages.render import DEFAULT_TEMPLATES
-from site_builder.project import jobs_setting, load_project
+from site_builder.project import jobs_setting, leave_out_pages, load_project
 from site_builder.output.search import Indexer, SearchIndexError
 from site_builder.pages.site import build_site
 
@@ -77,11 +77,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.info(f"{display}: a draft, {where} until 'site-builder publish {ident}'")
         if project.errors:
             raise PluginError(f"site-builder: {len(project.errors)} errors in the project; nothing was built")
-        # Pages MkDocs leaves out of this build (exclude_docs; draft_docs outside a preview): neither rendered, nor
-        # given citation downloads, nor listed as citing a reference
-        left_out = {f.src_uri for f in files if f.is_documentation_page() and not (f.inclusion.is_in_serve() if self.serving else f.inclusion.is_included())}
-        if left_out.intersection(project.pages):
-            project = dataclasses.replace(project, pages={rel: page for rel, page in project.pages.items() if rel not in left_out})
+        project = leave_out_pages(project, lambda rel: not self._builds(files.get_file_from_path(rel)))
         site = build_site(project, options, self.preview.cache if self.preview else None, jobs_setting())
         if not self.preview and not gc.get_freeze_count():
             # What exists now (the project, every rendered page) lives until the build ends: the cycle collector need
@@ -94,7 +90,7 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if site.problems:
             raise PluginError(f"site-builder: {len(site.problems)} errors in the pages (citations, templates); nothing was built")
         for path, data in site.assets.items():
-            files.append(File.generated(config, path, content=data))
+            files.append(_generated(config, path, data))
         if self.stylesheets:  # what our pages and scripts can name, and the settings that name classes
             settings = f"{style.permalink_class} {palette_names(config.theme.get('palette'))}"
             self.stylesheets.used.add_site([options.templates, DEFAULT_TEMPLATES], site.assets, settings)
@@ -105,11 +101,15 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             existing = files.get_file_from_path(path)
             if existing:
                 files.remove(existing)
-            file = File.generated(config, path, content=page.markdown)
+            file = _generated(config, path, page.markdown)
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
             RenderedMkDocsPage(file, config, page, titles.get(path), self.preview.conversions if self.preview else None)
         return files
+
+    def _builds(self, file: File | None) -> bool:
+        """Whether MkDocs builds this hand-written page (in a preview, drafts too)."""
+        return file is not None and file.is_documentation_page() and (file.inclusion.is_in_serve() if self.serving else file.inclusion.is_included())
 
     def on_nav(self, nav, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN201 - MkDocs' Navigation
         self.nav = nav  # its pages' titles are known once MkDocs has read every page (on_env)
@@ -193,3 +193,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
+
+
+def _generated(config: MkDocsConfig, path: str, content: str | bytes) -> File:
+    """A page or file we generate. MkDocs' exclude_docs and draft_docs patterns are for hand-written pages: applied
+    to ours (a pattern such as `index.md` matches cases/index.md too), they would leave out a record's page that
+    other pages link to, and keep its citation downloads. not_in_nav still applies."""
+    not_in_nav = config.get("not_in_nav")
+    inclusion = InclusionLevel.NOT_IN_NAV if not_in_nav and not_in_nav.match_file(path) else InclusionLevel.INCLUDED
+    return File.generated(config, path, content=content, inclusion=inclusion)
+

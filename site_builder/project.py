@@ -9,9 +9,9 @@ import hashlib
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_builder.citations.bib import load_bibliography
@@ -124,6 +124,16 @@ class Project:
     def record_files(self) -> list[CaseFile | StudyFile]:
         """Every loaded case and study file."""
         return [*self.case_files.values(), *self.study_files.values()]
+
+
+def leave_out_pages(project: Project, left_out: Callable[[str], bool]) -> Project:
+    """The project without the hand-written pages the engine does not build (MkDocs' exclude_docs, draft_docs outside
+    a preview, a page it drops): they are not rendered, get no citation downloads and are not listed as citing a work
+    (a link there would lead nowhere). Generated pages are not affected."""
+    dropped = [rel for rel in project.pages if left_out(rel)]
+    if not dropped:
+        return project
+    return replace(project, pages={rel: page for rel, page in project.pages.items() if rel not in dropped})
 
 
 def load_project(paths: ProjectPaths, only: Sequence[Path] | None = None, *, keep_drafts: bool = False, disk_cache: bool = False) -> Project:

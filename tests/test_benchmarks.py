@@ -76,3 +76,15 @@ def test_a_failed_round_is_a_failed_stage_of_the_report() -> None:
     ok = {"returncode": 0, "timed_out": False}
     run = {"stages": {"after/build": ok}, "repeats": [{"after/build": ok, "after/mkdocs-plain": {"returncode": 1, "timed_out": False}}]}
     assert [(key, s["returncode"]) for key, s in stages_run(run)] == [("after/build", 0), ("after/build", 0), ("after/mkdocs-plain", 1)]
+
+
+def test_a_round_without_cpu_time_leaves_only_its_cpu_ratio_out() -> None:
+    from benchmarks.report import _pair_ratios
+
+    def stage(seconds: float, cpu: float) -> dict[str, object]:
+        return {"seconds": seconds, "user_s": cpu, "sys_s": 0.0, "peak_mb": 1.0, "returncode": 0, "timed_out": False}
+
+    run = {"stages": {"after/build": stage(4.0, 4.0), "after/mkdocs-plain": stage(2.0, 0.0)},
+           "repeats": [{"after/build": stage(3.0, 3.0), "after/mkdocs-plain": stage(3.0, 2.0)}]}
+    wall, cpu, rounds = _pair_ratios(run, ("after/build", "after/mkdocs-plain"))
+    assert (wall, cpu, rounds) == (1.5, 1.5, 2)  # wall: median of 2.0 and 1.0; CPU: 3.0 / 2.0 alone

@@ -413,21 +413,43 @@ def test_raw_html_in_a_case_is_an_error_naming_the_tag(sample, tmp_path: Path) -
     assert run_cli("validate", str(root)).exit_code == 0, "raw_html: shown lets it through, shown as typed"
 
 
-@pytest.mark.parametrize("setting", ["built", "exclude", "draft"])
+@pytest.mark.parametrize("setting", ["built", "exclude", "draft", "generate"])
 def test_a_page_mkdocs_leaves_out_leaves_nothing_behind(sample, setting: str) -> None:  # noqa: ANN001
     """A hand-written page that exclude_docs or draft_docs leaves out of the build gets no citation downloads and is
-    not listed on the references page as citing its works (a link there would lead nowhere)."""
+    not listed on the references page as citing its works (a link there would lead nowhere); `generate` leaves out
+    what `mkdocs build` leaves out. The patterns do not reach generated pages: `indications/eczema.md` (a page the
+    plugin replaces with the indication's generated page) and `index.md` (which would also match cases/index.md)."""
     project = sample()
     (project / "content" / "extra.md").write_text("# Extra page\n\nA sentence that cites a work [@roe2023preprint].\n", encoding="utf-8")
     if setting != "built":
         with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-            config.write(f"{setting}_docs: |\n  extra.md\n")
+            config.write(f"{'exclude' if setting == 'generate' else setting}_docs: |\n  extra.md\n  indications/eczema.md\n")
     site = project / "site"
-    result = mkdocs_build(project / "mkdocs.yml", site)
+    if setting == "generate":
+        assert run_cli("generate", str(project / "tree"), "--project", str(project)).exit_code == 0
+        assert not (project / "tree" / "docs" / "extra.md").exists() and not (project / "tree" / "docs" / "extra").exists()
+        result = mkdocs_build(project / "tree" / "mkdocs.yml", site)
+    else:
+        result = mkdocs_build(project / "mkdocs.yml", site)
     assert result.returncode == 0, result.stderr
     built = setting == "built"
     assert (site / "extra").exists() == built
     references = (site / "references" / "index.html").read_text(encoding="utf-8")
-    assert ('href="../extra/' in references) == built
-    assert 'href="../' in references, "the home page's citation of the same work is still listed"
-    assert broken_links(site) == []
+    assert bool(re.search(r'href="(\.\./|/)extra/"', references)) == built  # the generated tree links from the root
+    assert re.search(r'href="(\.\./|/)"', references), "the home page's citation of the same work is still listed"
+    assert (site / "indications" / "eczema" / "index.html").is_file() and (site / "cases" / "index.html").is_file()
+    if setting != "generate":  # the generated tree's links start at the site's root, which this check does not serve
+        assert broken_links(site) == []
+
+
+def test_an_exclude_pattern_leaves_generated_pages_alone(sample) -> None:  # noqa: ANN001
+    """`exclude_docs: index.md` leaves out the home page alone: gitignore patterns without a slash match in every
+    folder, but the lists of cases and indications are generated pages, which they do not reach."""
+    project = sample()
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("exclude_docs: |\n  index.md\n")
+    result = mkdocs_build(project / "mkdocs.yml", project / "site")
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert not (site / "index.html").exists()
+    assert (site / "cases" / "index.html").is_file() and (site / "indications" / "index.html").is_file()

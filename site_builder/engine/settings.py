@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -59,3 +60,19 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
 
     site = dataclasses.replace(site, directory_urls=bool(config.get("use_directory_urls", True)), headings=style_of_yml(config.get("markdown_extensions") or []))
     return paths, site
+
+
+def left_out_docs(root: Path) -> Callable[[str], bool]:
+    """Whether a build leaves a hand-written page out, as MkDocs decides from the project's mkdocs.yml: its default
+    exclusions (hidden files, /templates/), exclude_docs and draft_docs (gitignore patterns, relative to docs_dir).
+    `generate` leaves out what `mkdocs build` leaves out."""
+    from pathspec.gitignore import GitIgnoreSpec  # MkDocs' own pattern matcher (a dependency of MkDocs)
+
+    config_path = root / "mkdocs.yml"
+    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
+    lines = [".*", "/templates/"]
+    for option in ("exclude_docs", "draft_docs"):
+        if isinstance(config.get(option), str):
+            lines += config[option].splitlines()
+    return GitIgnoreSpec.from_lines(lines).match_file
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,14 +38,18 @@ def engine_config(config_path: Path, project: Project, docs_dir: str = "docs") -
     plugins = config.get("plugins", ["search"])
     config["plugins"] = [p for p in plugins if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
     config["docs_dir"] = docs_dir
-    config.pop("site_dir", None)
+    for option in ("site_dir", "exclude_docs", "draft_docs"):  # the pages these leave out are not in the tree
+        config.pop(option, None)
     if config.get("nav"):
         config["nav"] = expand_indications(config["nav"], project)
     return config
 
 
-def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | None) -> int:
-    """Write docs/ (content files, generated pages, assets) and mkdocs.yml into out_dir atomically; return the file count."""
+def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | None, left_out: Callable[[str], bool] = lambda rel: False) -> int:
+    """Write docs/ (content files, generated pages, assets) and mkdocs.yml into out_dir atomically; return the file count.
+    Content files that left_out names (what the engine would leave out, engine/settings.py left_out_docs) are not
+    written, and the tree's mkdocs.yml has no exclude_docs or draft_docs: in the tree they would reach generated
+    pages too."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -55,7 +60,7 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
         if content.is_dir():
             for path in sorted(content.rglob("*")):
                 rel = path.relative_to(content).as_posix()
-                if path.is_file() and not path.is_symlink() and rel not in site.pages and not rel.endswith(".md"):
+                if path.is_file() and not path.is_symlink() and rel not in site.pages and not rel.endswith(".md") and not left_out(rel):
                     target = docs / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)

@@ -399,8 +399,9 @@ def _fewer_collections(frozen: bool = False):
 def build_site(project: Project, options: SiteOptions | None = None, cache: RenderCache | None = None, jobs: int = 1) -> Site:
     """Render every generated page and resolve citations in every content page (a preview passes the cache it keeps
     between rebuilds: record pages whose inputs are unchanged are taken from it). With jobs > 1, record and list
-    pages are rendered by that many processes at once (parallel.py), with the same result. A preview, the one caller
-    that passes a cache, has frozen the objects it holds while it rebuilds (engine/preview.py)."""
+    pages are rendered by that many processes at once (parallel.py), with the same result. With a cache, the caller is
+    taken to be the plugin's preview, which has frozen the objects it holds while it rebuilds (engine/preview.py);
+    another caller with a cache only has its collections run as usual."""
     with _fewer_collections(frozen=cache is not None):
         return _build_site(project, options, cache, jobs)
 
