@@ -235,6 +235,22 @@ def test_a_key_that_is_not_text_or_a_number_is_named_as_written(events: bool, mo
     assert (raised.value.line, raised.value.field, raised.value.message) == (4, "null", "duplicate key 'null' (first given on line 2). Keep one of them")
 
 
+@pytest.mark.parametrize("events", [True, False])
+@pytest.mark.parametrize(("text", "position"), [("a: =\n", (1, 4)), ("a: [b, =]\n", (1, 8)), ("a:\n  =: x\n  b: =\n", (3, 6))])
+def test_a_lone_equals_sign_is_named_with_its_fix(events: bool, text: str, position: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """yaml.safe_load cannot read a lone '=' as a value either (YAML 1.1's 'value key'); the message says to quote
+    it, where it stands, and a quoted one is text. As a mapping key it is text, as yaml.safe_load reads it."""
+    monkeypatch.setattr(yamlsource, "EVENTS_ALONE", events)
+    assert loads("=: 1\nb:\n  =: 2\n").data == yaml.safe_load("=: 1\nb:\n  =: 2\n") == {"=": 1, "b": {"=": 2}}
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(text)
+    with pytest.raises(YamlError) as raised:
+        loads(text)
+    assert (raised.value.line, raised.value.column) == position
+    assert raised.value.message == "a lone '=' is not a value YAML reads. Write it in quotes: '='"
+    assert loads(text.replace("=", "'='")).data == yaml.safe_load(text.replace("=", "'='"))
+
+
 def loaded_or_error(text: str) -> tuple:
     """What loads() gives with the record loader, in full: values, positions, texts and order, or the whole problem."""
     try:

@@ -220,6 +220,7 @@ COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 STR_TAG = "tag:yaml.org,2002:str"
+VALUE_TAG = "tag:yaml.org,2002:value"  # what YAML 1.1 makes of a lone '='
 GOOD_KEYS: set[str] = set()  # mapping keys that KEY_RE accepted (field names repeat in every file)
 
 
@@ -440,7 +441,9 @@ def _good_key(key: str) -> bool:
 def _other_key(node: ScalarNode, constructor: SafeConstructor, located: Located) -> str | int:
     """A mapping key that is not text, as the mapping holds it: a number stays one (and is flagged: JSON would turn
     it into text), anything else is the text written in the file (`null`, `~` and `yes` are keys of their own, not
-    'None' twice and 'True')."""
+    'None' twice and 'True'). A lone '=' is text as a key, as yaml.safe_load reads it (flatten_mapping)."""
+    if node.tag == VALUE_TAG:
+        return node.value
     key = _scalar(node, constructor)
     if not isinstance(key, (str, int)) or isinstance(key, bool):
         key = node.value
@@ -455,6 +458,8 @@ def _scalar(node: ScalarNode, constructor: SafeConstructor) -> Any:
     except yaml.constructor.ConstructorError as exc:
         if node.tag.startswith("!"):
             raise YamlError(f"the YAML tag '{node.tag}' is not allowed. Write the value itself; text that starts with '!' goes in quotes", *_mark(node)) from None
+        if node.tag == VALUE_TAG:  # YAML 1.1 reads a lone '=' as its 'value key', which has no value
+            raise YamlError("a lone '=' is not a value YAML reads. Write it in quotes: '='", *_mark(node)) from None
         raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
     except yaml.MarkedYAMLError as exc:
         raise YamlError(f"invalid value: {exc.problem}", *_mark(node)) from None
