@@ -202,4 +202,3 @@ def _generated(config: MkDocsConfig, path: str, content: str | bytes) -> File:
     not_in_nav = config.get("not_in_nav")
     inclusion = InclusionLevel.NOT_IN_NAV if not_in_nav and not_in_nav.match_file(path) else InclusionLevel.INCLUDED
     return File.generated(config, path, content=content, inclusion=inclusion)
-

@@ -130,7 +130,7 @@ def leave_out_pages(project: Project, left_out: Callable[[str], bool]) -> Projec
     """The project without the hand-written pages the engine does not build (MkDocs' exclude_docs, draft_docs outside
     a preview, a page it drops): they are not rendered, get no citation downloads and are not listed as citing a work
     (a link there would lead nowhere). Generated pages are not affected."""
-    dropped = [rel for rel in project.pages if left_out(rel)]
+    dropped = {rel for rel in project.pages if left_out(rel)}
     if not dropped:
         return project
     return replace(project, pages={rel: page for rel, page in project.pages.items() if rel not in dropped})

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -75,4 +75,3 @@ def left_out_docs(root: Path) -> Callable[[str], bool]:
         if isinstance(config.get(option), str):
             lines += config[option].splitlines()
     return GitIgnoreSpec.from_lines(lines).match_file
-
