@@ -145,7 +145,7 @@ def schema(path: Path, check: bool) -> None:
 @click.option("--project", "root", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path), show_default=True, help="The project to build.")
 def generate(out_dir: Path, root: Path) -> None:
     """Write the site as a plain Markdown tree (OUT_DIR/docs and OUT_DIR/mkdocs.yml) that builds without this plugin."""
-    from site_builder.engine.settings import left_out_docs
+    from site_builder.engine.settings import docs_left_out
     from site_builder.output.emit import tree_options, write_tree
     from site_builder.pages.site import build_site
 
@@ -157,8 +157,8 @@ def generate(out_dir: Path, root: Path) -> None:
     if project.errors:
         click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
         sys.exit(1)
-    left_out = left_out_docs(root)
-    project = leave_out_pages(project, left_out)  # as `mkdocs build` leaves them out
+    left_out = docs_left_out(root)
+    project = leave_out_pages(project, left_out.__contains__)  # as `mkdocs build` leaves them out
     site = build_site(project, options, jobs=jobs_setting())
     if site.problems:
         click.echo(format_problems(site.problems), err=True)

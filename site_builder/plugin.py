@@ -101,7 +101,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             existing = files.get_file_from_path(path)
             if existing:
                 files.remove(existing)
-            file = _generated(config, path, page.markdown)
+            # a hand-written page keeps what MkDocs made of it (a draft stays one in the preview, with its marker)
+            file = _generated(config, path, page.markdown, existing.inclusion if self._builds(existing) else None)
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept
             RenderedMkDocsPage(file, config, page, titles.get(path), self.preview.conversions if self.preview else None)
@@ -195,10 +196,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             self.frozen = False
 
 
-def _generated(config: MkDocsConfig, path: str, content: str | bytes) -> File:
-    """A page or file we generate. MkDocs' exclude_docs and draft_docs patterns are for hand-written pages: applied
-    to ours (a pattern such as `index.md` matches cases/index.md too), they would leave out a record's page that
-    other pages link to, and keep its citation downloads. not_in_nav still applies."""
-    not_in_nav = config.get("not_in_nav")
-    inclusion = InclusionLevel.NOT_IN_NAV if not_in_nav and not_in_nav.match_file(path) else InclusionLevel.INCLUDED
+def _generated(config: MkDocsConfig, path: str, content: str | bytes, inclusion: InclusionLevel | None = None) -> File:
+    """A page or file we generate (or a hand-written page, rendered, with the inclusion MkDocs gave it). MkDocs'
+    exclude_docs and draft_docs patterns are for hand-written pages: applied to ours (a pattern such as `index.md`
+    matches cases/index.md too), they would leave out a record's page that other pages link to, and keep its
+    citation downloads. not_in_nav still applies."""
+    if inclusion is None:
+        not_in_nav = config.get("not_in_nav")
+        inclusion = InclusionLevel.NOT_IN_NAV if not_in_nav and not_in_nav.match_file(path) else InclusionLevel.INCLUDED
     return File.generated(config, path, content=content, inclusion=inclusion)

@@ -427,7 +427,9 @@ def test_a_page_mkdocs_leaves_out_leaves_nothing_behind(sample, setting: str) ->
     site = project / "site"
     if setting == "generate":
         assert run_cli("generate", str(project / "tree"), "--project", str(project)).exit_code == 0
-        assert not (project / "tree" / "docs" / "extra.md").exists() and not (project / "tree" / "docs" / "extra").exists()
+        assert not (project / "tree" / "docs" / "extra").exists(), "no citation downloads"
+        tree_config = yaml.safe_load((project / "tree" / "mkdocs.yml").read_text(encoding="utf-8"))
+        assert tree_config["exclude_docs"] == "/extra.md\n", "the page itself, not the generated indication page"
         result = mkdocs_build(project / "tree" / "mkdocs.yml", site)
     else:
         result = mkdocs_build(project / "mkdocs.yml", site)
@@ -453,3 +455,36 @@ def test_an_exclude_pattern_leaves_generated_pages_alone(sample) -> None:  # noq
     site = project / "site"
     assert not (site / "index.html").exists()
     assert (site / "cases" / "index.html").is_file() and (site / "indications" / "index.html").is_file()
+
+
+def test_generate_leaves_out_what_the_build_leaves_out(sample) -> None:  # noqa: ANN001
+    """The generated tree, built by plain MkDocs with --strict, has the pages `mkdocs build` has, for patterns that
+    only MkDocs' own reading gets right (a negation in draft_docs cannot bring back what exclude_docs left out) and a
+    nav entry for a page left out (MkDocs notes it; in the tree it must not become a missing page)."""
+    project = sample()
+    content = project / "content"
+    (content / "private").mkdir()
+    for name in ("private/keep.md", "private/other.md", "wip-notes.md"):
+        (content / name).write_text(f"# {name}\n\nCites [@roe2023preprint].\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("  - References: references.md\n", "  - References: references.md\n  - Notes: wip-notes.md\n")
+    config.write_text(text + "exclude_docs: |\n  private/\ndraft_docs: |\n  wip-*.md\n  !/private/keep.md\n", encoding="utf-8")
+    built = mkdocs_build(config, project / "site")
+    assert built.returncode == 0, built.stderr
+    assert run_cli("generate", str(project / "tree"), "--project", str(project)).exit_code == 0
+    tree = mkdocs_build(project / "tree" / "mkdocs.yml", project / "tree-site")
+    assert tree.returncode == 0, tree.stderr
+    pages = {p.relative_to(project / "site").as_posix() for p in html_pages(project / "site")}
+    assert pages == {p.relative_to(project / "tree-site").as_posix() for p in html_pages(project / "tree-site")}
+    assert "index.html" in pages and not {"private/keep/index.html", "wip-notes/index.html"} & pages
+
+
+def test_generate_renders_no_page_mkdocs_drops_for_a_clash(sample) -> None:  # noqa: ANN001
+    """MkDocs drops README.md beside index.md (both would be the home page); generate does not render it either, so
+    the references page lists no 'Readme' as citing a work and the tree has no README/cite.* files."""
+    project = sample()
+    (project / "content" / "README.md").write_text("# Readme\n\nCites [@roe2023preprint].\n", encoding="utf-8")
+    assert run_cli("generate", str(project / "tree"), "--project", str(project)).exit_code == 0
+    docs = project / "tree" / "docs"
+    assert not (docs / "README").exists()
+    assert "Readme" not in (docs / "references.md").read_text(encoding="utf-8")

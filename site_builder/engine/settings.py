@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,16 +61,20 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
     return paths, site
 
 
-def left_out_docs(root: Path) -> Callable[[str], bool]:
-    """Whether a build leaves a hand-written page out, as MkDocs decides from the project's mkdocs.yml: its default
-    exclusions (hidden files, /templates/), exclude_docs and draft_docs (gitignore patterns, relative to docs_dir).
-    `generate` leaves out what `mkdocs build` leaves out."""
-    from pathspec.gitignore import GitIgnoreSpec  # MkDocs' own pattern matcher (a dependency of MkDocs)
-
+def docs_left_out(root: Path) -> dict[str, str]:
+    """The files of the docs folder that `mkdocs build` leaves out, as MkDocs itself decides from the project's
+    mkdocs.yml (its default exclusions, exclude_docs, draft_docs, a page that clashes with another), each with
+    'exclude' or 'draft'. Empty without a mkdocs.yml. `generate` renders none of them and keeps them out of the tree
+    the same way."""
     config_path = root / "mkdocs.yml"
-    config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
-    lines = [".*", "/templates/"]
-    for option in ("exclude_docs", "draft_docs"):
-        if isinstance(config.get(option), str):
-            lines += config[option].splitlines()
-    return GitIgnoreSpec.from_lines(lines).match_file
+    if not config_path.is_file():
+        return {}
+    from mkdocs.config import load_config  # MkDocs' own reading of the file (!ENV, INHERIT, its checks)
+    from mkdocs.structure.files import InclusionLevel, get_files
+
+    config = load_config(str(config_path))
+    docs = {f.src_uri: f.inclusion for f in get_files(config)}
+    folder = Path(config.docs_dir)
+    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+    return {rel: "draft" if docs.get(rel) == InclusionLevel.DRAFT else "exclude" for rel in sorted(found)
+            if rel not in docs or not docs[rel].is_included()}

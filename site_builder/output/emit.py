@@ -9,9 +9,10 @@ the page's URL would, Zensical rewrites it as if relative to the Markdown file),
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Mapping, Set as AbstractSet
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,24 +33,35 @@ def tree_options(options: SiteOptions, config_path: Path) -> SiteOptions:
     return dataclasses.replace(options, link_root=root if root.endswith("/") else root + "/")
 
 
-def engine_config(config_path: Path, project: Project, docs_dir: str = "docs") -> dict[str, Any]:
+def engine_config(config_path: Path, project: Project, docs_dir: str = "docs", left_out: Mapping[str, str] | None = None,
+                  generated: AbstractSet[str] = frozenset()) -> dict[str, Any]:
     """The project's mkdocs.yml without this plugin, pointing at the generated docs folder."""
     config = read_mkdocs_yml(config_path)
     plugins = config.get("plugins", ["search"])
     config["plugins"] = [p for p in plugins if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
     config["docs_dir"] = docs_dir
-    for option in ("site_dir", "exclude_docs", "draft_docs"):  # the pages these leave out are not in the tree
-        config.pop(option, None)
+    config.pop("site_dir", None)
+    for option, kind in (("exclude_docs", "exclude"), ("draft_docs", "draft")):  # exactly the files they left out
+        names = [_exactly(rel) for rel, found in (left_out or {}).items() if found == kind and rel not in generated]
+        if names:
+            config[option] = "\n".join(names) + "\n"
+        else:
+            config.pop(option, None)
     if config.get("nav"):
         config["nav"] = expand_indications(config["nav"], project)
     return config
 
 
-def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | None, left_out: Callable[[str], bool] = lambda rel: False) -> int:
+def _exactly(rel: str) -> str:
+    """A gitignore pattern (exclude_docs, draft_docs) that matches the one file at rel, under the docs folder."""
+    return "/" + re.sub(r"([\\*?\[\]!#])", r"\\\1", rel).replace(" ", "\\ ")
+
+
+def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | None, left_out: Mapping[str, str] | None = None) -> int:
     """Write docs/ (content files, generated pages, assets) and mkdocs.yml into out_dir atomically; return the file count.
-    Content files that left_out names (what the engine would leave out, engine/settings.py left_out_docs) are not
-    written, and the tree's mkdocs.yml has no exclude_docs or draft_docs: in the tree they would reach generated
-    pages too."""
+    left_out names the content files a build leaves out ('exclude' or 'draft', engine/settings.py docs_left_out):
+    they are copied as they are, and the tree's exclude_docs and draft_docs name exactly them, so that an engine
+    leaves out the same files (and says so as MkDocs does) without the project's patterns reaching generated pages."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -60,7 +72,7 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
         if content.is_dir():
             for path in sorted(content.rglob("*")):
                 rel = path.relative_to(content).as_posix()
-                if path.is_file() and not path.is_symlink() and rel not in site.pages and not rel.endswith(".md") and not left_out(rel):
+                if path.is_file() and not path.is_symlink() and rel not in site.pages and (not rel.endswith(".md") or rel in (left_out or {})):
                     target = docs / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)
@@ -76,7 +88,7 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
             target.write_bytes(data)
             count += 1
         if config_path and config_path.is_file():
-            config = engine_config(config_path, project)
+            config = engine_config(config_path, project, left_out=left_out, generated=site.pages.keys() | site.assets.keys())
             theme = config.get("theme")
             if isinstance(theme, dict) and theme.get("custom_dir"):
                 custom = (config_path.parent / theme["custom_dir"]).resolve()
