@@ -157,7 +157,11 @@ def generate(out_dir: Path, root: Path) -> None:
     if project.errors:
         click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
         sys.exit(1)
-    left_out = docs_left_out(root)
+    try:
+        left_out = docs_left_out(root, paths.root / paths.content)
+    except ValueError as exc:
+        click.echo(f"{root / 'mkdocs.yml'}:1:1: error: {exc}", err=True)
+        sys.exit(1)
     project = leave_out_pages(project, left_out.__contains__)  # as `mkdocs build` leaves them out
     site = build_site(project, options, jobs=jobs_setting())
     if site.problems:

@@ -262,13 +262,14 @@ def test_a_page_digest_follows_its_content_metadata_and_contents_whether_or_not_
 
 def test_a_draft_page_stays_a_draft_in_the_preview(sample, tmp_path: Path) -> None:  # noqa: ANN001
     """A hand-written page under draft_docs is shown by the preview as MkDocs shows a draft (its DRAFT marker), and
-    a page linking to it gets MkDocs' note that the link leads to a page left out of a build."""
+    a page linking to it gets MkDocs' note that the link leads to a page left out of a build. An indication's file
+    under draft_docs does not make the indication's generated page a draft."""
     project = sample()
     (project / "content" / "drafts").mkdir()
     (project / "content" / "drafts" / "note.md").write_text("# Note\n\nA draft that cites [@roe2023preprint].\n", encoding="utf-8")
     (project / "content" / "plain.md").write_text("# Plain\n\nSee [the note](drafts/note.md).\n", encoding="utf-8")
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        config.write("draft_docs: |\n  drafts/\n")
+        config.write("draft_docs: |\n  drafts/\n  indications/eczema.md\n")
     server = Server(project, tmp_path / "site")
     try:
         assert server.build() == "ok", server.log.read_text(encoding="utf-8")
@@ -276,3 +277,5 @@ def test_a_draft_page_stays_a_draft_in_the_preview(sample, tmp_path: Path) -> No
         server.stop()
     assert "mkdocs-draft-marker" in (tmp_path / "site" / "drafts" / "note" / "index.html").read_text(encoding="utf-8")
     assert "contains a link to 'drafts/note.md' which is excluded from the built site" in server.log.read_text(encoding="utf-8")
+    # an indication's page is generated from the indication, which a build publishes whatever the patterns say
+    assert "mkdocs-draft-marker" not in (tmp_path / "site" / "indications" / "eczema" / "index.html").read_text(encoding="utf-8")

@@ -488,3 +488,24 @@ def test_generate_renders_no_page_mkdocs_drops_for_a_clash(sample) -> None:  # n
     docs = project / "tree" / "docs"
     assert not (docs / "README").exists()
     assert "Readme" not in (docs / "references.md").read_text(encoding="utf-8")
+
+
+def test_generate_reads_only_the_settings_that_leave_pages_out(sample) -> None:  # noqa: ANN001
+    """generate checks exclude_docs and draft_docs as MkDocs would, not the rest of mkdocs.yml, which is the
+    engine's business: a theme folder or a plugin missing here, or a setting this MkDocs does not know, do not stop
+    it. Without docs_dir in mkdocs.yml, the patterns apply to the project's own content folder. An invalid pattern
+    setting is a located error."""
+    project = sample()
+    (project / "content" / "extra.md").write_text("# Extra\n\nCites [@roe2023preprint].\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("docs_dir: content\n", "").replace("  name: material\n", "  name: material\n  custom_dir: missing-overrides\n")
+    config.write_text(text.replace("  - tags\n", "  - tags\n  - a-plugin-not-installed-here\n") + "strict: true\nunknown_setting: 1\nexclude_docs: |\n  extra.md\n", encoding="utf-8")
+    result = run_cli("generate", str(project / "tree"), "--project", str(project))
+    assert result.exit_code == 0, result.stderr
+    assert not (project / "tree" / "docs" / "extra").exists()
+    assert "extra" not in (project / "tree" / "docs" / "references.md").read_text(encoding="utf-8")
+    config.write_text(text + "exclude_docs:\n  - extra.md\n", encoding="utf-8")
+    result = run_cli("generate", str(project / "tree2"), "--project", str(project))
+    assert result.exit_code == 1 and result.stderr.startswith(f"{config}:1:1: error: exclude_docs: "), result.stderr
+    assert not (project / "tree2").exists()
+

@@ -61,20 +61,31 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
     return paths, site
 
 
-def docs_left_out(root: Path) -> dict[str, str]:
-    """The files of the docs folder that `mkdocs build` leaves out, as MkDocs itself decides from the project's
-    mkdocs.yml (its default exclusions, exclude_docs, draft_docs, a page that clashes with another), each with
-    'exclude' or 'draft'. Empty without a mkdocs.yml. `generate` renders none of them and keeps them out of the tree
-    the same way."""
+def docs_left_out(root: Path, docs: Path) -> dict[str, str]:
+    """The files of the docs folder (docs) that `mkdocs build` leaves out, as MkDocs itself decides (its default
+    exclusions, exclude_docs, draft_docs, a page that clashes with another), each with 'exclude' or 'draft'. Only
+    those settings of the project's mkdocs.yml are read (as MkDocs reads the file: !ENV, INHERIT) and checked: the
+    rest of it (a theme folder or plugin not installed here) is the engine's business. Raises ValueError when one of
+    them is invalid. `generate` renders none of these files and keeps them out of the tree the same way."""
     config_path = root / "mkdocs.yml"
-    if not config_path.is_file():
+    if not config_path.is_file() or not docs.is_dir():
         return {}
-    from mkdocs.config import load_config  # MkDocs' own reading of the file (!ENV, INHERIT, its checks)
+    from mkdocs.config.defaults import MkDocsConfig  # MkDocs' own reading and checks of these settings
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.structure.files import InclusionLevel, get_files
+    from mkdocs.utils.yaml import yaml_load
 
-    config = load_config(str(config_path))
-    docs = {f.src_uri: f.inclusion for f in get_files(config)}
-    folder = Path(config.docs_dir)
-    found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
-    return {rel: "draft" if docs.get(rel) == InclusionLevel.DRAFT else "exclude" for rel in sorted(found)
-            if rel not in docs or not docs[rel].is_included()}
+    try:
+        with config_path.open("rb") as file:
+            written = yaml_load(file)
+    except ConfigurationError as exc:
+        raise ValueError(str(exc)) from None
+    config = MkDocsConfig(config_file_path=str(config_path))
+    config.load_dict({"site_name": "-", "docs_dir": str(docs), **{k: written[k] for k in ("exclude_docs", "draft_docs") if k in written}})
+    errors, _ = config.validate()
+    if errors:
+        raise ValueError("; ".join(f"{name}: {error}" for name, error in errors))
+    found = {f.src_uri: f.inclusion for f in get_files(config)}
+    present = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
+    return {rel: "draft" if found.get(rel) == InclusionLevel.DRAFT else "exclude" for rel in present
+            if rel not in found or not found[rel].is_included()}
