@@ -158,7 +158,7 @@ def generate(out_dir: Path, root: Path) -> None:
         click.echo(f"{len(project.errors)} errors: nothing was written", err=True)
         sys.exit(1)
     try:
-        left_out = docs_left_out(root, paths.root / paths.content)
+        left_out = docs_left_out(root, paths.root / paths.content, lambda message: click.echo(f"{root / 'mkdocs.yml'}:1:1: warning: docs: {message}", err=True))
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: {exc}", err=True)
         sys.exit(1)

@@ -479,13 +479,17 @@ def test_generate_leaves_out_what_the_build_leaves_out(sample) -> None:  # noqa:
     assert "index.html" in pages and not {"private/keep/index.html", "wip-notes/index.html"} & pages
 
 
-def test_generate_renders_no_page_mkdocs_drops_for_a_clash(sample) -> None:  # noqa: ANN001
+def test_generate_renders_no_page_mkdocs_drops_for_a_clash(sample, monkeypatch) -> None:  # noqa: ANN001
     """MkDocs drops README.md beside index.md (both would be the home page); generate does not render it either, so
-    the references page lists no 'Readme' as citing a work and the tree has no README/cite.* files."""
+    the references page lists no 'Readme' as citing a work and the tree has no README/cite.* files. It repeats
+    MkDocs' warning in its own form. A project named by a relative path works the same."""
     project = sample()
     (project / "content" / "README.md").write_text("# Readme\n\nCites [@roe2023preprint].\n", encoding="utf-8")
-    assert run_cli("generate", str(project / "tree"), "--project", str(project)).exit_code == 0
-    docs = project / "tree" / "docs"
+    monkeypatch.chdir(project.parent)
+    result = run_cli("generate", "tree", "--project", project.name)
+    assert result.exit_code == 0, result.stderr
+    assert f"{project.name}/mkdocs.yml:1:1: warning: docs: Excluding 'README.md' from the site because it conflicts with 'index.md'" in result.stderr
+    docs = project.parent / "tree" / "docs"
     assert not (docs / "README").exists()
     assert "Readme" not in (docs / "references.md").read_text(encoding="utf-8")
 
@@ -508,4 +512,13 @@ def test_generate_reads_only_the_settings_that_leave_pages_out(sample) -> None: 
     result = run_cli("generate", str(project / "tree2"), "--project", str(project))
     assert result.exit_code == 1 and result.stderr.startswith(f"{config}:1:1: error: exclude_docs: "), result.stderr
     assert not (project / "tree2").exists()
+    config.write_text(text + "site_dir: content/site\n", encoding="utf-8")  # MkDocs refuses this; generate leaves it to the engine
+    assert run_cli("generate", str(project / "tree3"), "--project", str(project)).exit_code == 0
 
+
+
+def test_a_mkdocs_yml_that_is_not_a_mapping_is_a_located_error(sample) -> None:  # noqa: ANN001
+    project = sample()
+    (project / "mkdocs.yml").write_text("just a line of text\n", encoding="utf-8")
+    result = run_cli("generate", str(project / "tree"), "--project", str(project))
+    assert result.exit_code == 1 and f"{project / 'mkdocs.yml'}:1:1: error: the file is not a mapping of settings" in result.stderr, result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,15 +62,19 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
     return paths, site
 
 
-def docs_left_out(root: Path, docs: Path) -> dict[str, str]:
+def docs_left_out(root: Path, docs: Path, warn: Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """The files of the docs folder (docs) that `mkdocs build` leaves out, as MkDocs itself decides (its default
-    exclusions, exclude_docs, draft_docs, a page that clashes with another), each with 'exclude' or 'draft'. Only
-    those settings of the project's mkdocs.yml are read (as MkDocs reads the file: !ENV, INHERIT) and checked: the
-    rest of it (a theme folder or plugin not installed here) is the engine's business. Raises ValueError when one of
-    them is invalid. `generate` renders none of these files and keeps them out of the tree the same way."""
-    config_path = root / "mkdocs.yml"
+    exclusions, exclude_docs, draft_docs, a page that clashes with another), each with 'exclude' or 'draft'. The
+    project's mkdocs.yml is read as MkDocs reads it (!ENV, INHERIT), and only exclude_docs and draft_docs are checked:
+    the rest of it (a theme folder or plugin not installed here) is the engine's business. Raises ValueError when the
+    file or one of those settings is invalid; what MkDocs warns of meanwhile (a page left out for a clash) goes to
+    warn. `generate` renders none of these files and keeps them out of the tree the same way."""
+    config_path = (root / "mkdocs.yml").resolve()
     if not config_path.is_file() or not docs.is_dir():
         return {}
+    import logging
+    import tempfile
+
     from mkdocs.config.defaults import MkDocsConfig  # MkDocs' own reading and checks of these settings
     from mkdocs.exceptions import ConfigurationError
     from mkdocs.structure.files import InclusionLevel, get_files
@@ -80,12 +85,26 @@ def docs_left_out(root: Path, docs: Path) -> dict[str, str]:
             written = yaml_load(file)
     except ConfigurationError as exc:
         raise ValueError(str(exc)) from None
+    if not isinstance(written, dict):
+        raise ValueError("the file is not a mapping of settings")
+    docs = docs.resolve()
     config = MkDocsConfig(config_file_path=str(config_path))
-    config.load_dict({"site_name": "-", "docs_dir": str(docs), **{k: written[k] for k in ("exclude_docs", "draft_docs") if k in written}})
+    config.load_dict({"site_name": "-", "docs_dir": str(docs), "site_dir": str(Path(tempfile.gettempdir()) / "site-builder-no-site"),
+                      **{k: written[k] for k in ("exclude_docs", "draft_docs") if k in written}})
     errors, _ = config.validate()
     if errors:
         raise ValueError("; ".join(f"{name}: {error}" for name, error in errors))
-    found = {f.src_uri: f.inclusion for f in get_files(config)}
+
+    class Told(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warn(record.getMessage())
+
+    told, logger = Told(logging.WARNING), logging.getLogger("mkdocs")
+    logger.addHandler(told)
+    try:
+        found = {f.src_uri: f.inclusion for f in get_files(config)}
+    finally:
+        logger.removeHandler(told)
     present = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file())
     return {rel: "draft" if found.get(rel) == InclusionLevel.DRAFT else "exclude" for rel in present
             if rel not in found or not found[rel].is_included()}
