@@ -97,14 +97,13 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.config.nav_indications and config.nav:
             config.nav = expand_indications(config.nav, project)
         titles = nav_titles(config.nav)
-        indication_files = {indication.path for indication in project.indications.values()}
         for path, page in site.pages.items():
             existing = files.get_file_from_path(path)
             if existing:
                 files.remove(existing)
             # a hand-written page keeps what MkDocs made of it (a draft stays one in the preview, with its marker); an
             # indication's page is generated from the indication, whatever the patterns say of its file
-            own = path in project.pages and path not in indication_files and self._builds(existing)
+            own = project.hand_written(path) and self._builds(existing)
             file = _generated(config, path, page.markdown, existing.inclusion if own else None)
             files.append(file)
             # MkDocs converts only the page's hand-written Markdown, if any; a title the nav gives it is kept

@@ -107,6 +107,12 @@ class Project:
         resolved = path.resolve()
         return any(resolved == p or p in resolved.parents for p in self.only)
 
+    def hand_written(self, rel: str) -> bool:
+        """Whether the page at rel is rendered as itself: any page but an indication's own file, which is merged into
+        the indication's generated page."""
+        page = self.pages.get(rel)
+        return page is not None and not (rel.startswith("indications/") and page.path.removeprefix("indications/").removesuffix(".md") in self.indications)
+
     @property
     def errors(self) -> list[Problem]:
         """Problems of error severity."""

@@ -62,6 +62,7 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
     left_out names the content files a build leaves out ('exclude' or 'draft', engine/settings.py docs_left_out):
     they are copied as they are, and the tree's exclude_docs and draft_docs name exactly them, so that an engine
     leaves out the same files (and says so as MkDocs does) without the project's patterns reaching generated pages."""
+    left_out = left_out or {}
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -72,7 +73,7 @@ def write_tree(site: Site, project: Project, out_dir: Path, config_path: Path | 
         if content.is_dir():
             for path in sorted(content.rglob("*")):
                 rel = path.relative_to(content).as_posix()
-                if path.is_file() and not path.is_symlink() and rel not in site.pages and (not rel.endswith(".md") or rel in (left_out or {})):
+                if path.is_file() and not path.is_symlink() and rel not in site.pages and (not rel.endswith(".md") or rel in left_out):
                     target = docs / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(path, target)

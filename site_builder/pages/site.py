@@ -422,7 +422,7 @@ def _build_site(project: Project, options: SiteOptions | None, cache: RenderCach
     builder.variables = data.variables()
 
     for rel, page in sorted(project.pages.items()):
-        if rel.startswith("indications/") and page.path.removeprefix("indications/").removesuffix(".md") in project.indications:
+        if not project.hand_written(rel):
             continue  # merged into the generated indication page below
         builder.content(rel, page)
 
