@@ -233,6 +233,40 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, bool
     return rows
 
 
+# Parts of a build measured alone in the run (benchmarks/floors.py), named as the floors section shows them.
+PARTS = {"after/mkdocs-empty": "MkDocs and Material, the same pages with their bodies left out",
+         "after/plain-index": "Pagefind over the same pages (`site-builder index`)",
+         "after/yaml-alone": "PyYAML's C loader over the record files, in as many processes as validate"}
+
+
+def floors(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(target, what it allows, the parts measured alone, the parts against it) for the targets that are bounded by
+    parts the build is made of: each part alone takes at least this, so a build made of them cannot take less."""
+    r1k, r10k = _run(results, "n1000"), _run(results, "n10000")
+    rows: list[tuple[str, str, str, str]] = []
+
+    def listed(run: dict[str, Any] | None, keys: tuple[str, ...], measure: Callable[[dict[str, Any] | None, str], float | None],
+               show: Callable[[float | None], str]) -> tuple[str, list[float]]:
+        found = [(PARTS[key], measure(run, key)) for key in keys]
+        known = [(name, value) for name, value in found if value is not None]
+        return ("; ".join(f"{name}: {show(value)}" for name, value in known) or "not measured"), [value for _, value in known]
+
+    before = _sum(_s(r1k, "before/validate"), _s(r1k, "before/build"))
+    allowed = None if before is None else 0.15 * before
+    text, values = listed(r1k, ("after/mkdocs-empty", "after/plain-index", "after/yaml-alone"), _s, _secs)
+    against = f"{_secs(sum(values))} together, {sum(values) / allowed:.2f} × what the target allows" if values and allowed else "–"
+    rows.append(("validate + build, 1,000 records, ratio ≤ 0.15", f"{_secs(allowed)} (0.15 × {_secs(before)})" if allowed else "–", text, against))
+
+    text, values = listed(r10k, ("after/mkdocs-empty", "after/plain-index", "after/yaml-alone"), _mb, _memory)
+    against = f"the largest, {_memory(max(values))}, is {max(values) / 1024:.2f} × the target" if values else "–"
+    rows.append(("peak memory, 10,000 records, ≤ 1 GB", "1 GB", text, against))
+
+    text, values = listed(r10k, ("after/yaml-alone",), _s, _secs)
+    against = f"{values[0] / 5:.2f} × the target" if values else "–"
+    rows.append(("`site-builder validate`, 10,000 files, ≤ 5 s", "5 s", text, against))
+    return rows
+
+
 def _plot(results: dict[str, Any], path: Path) -> None:
     runs = _sized(results)
     if not runs:
@@ -296,22 +330,34 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
     for what, b, a, ratio, target, ok in targets(results):
         out.append(f"| {what} | {b} | {a} | {ratio} | {target} | {_verdict(ok)} |")
     out.append("")
+    out.append("## The parts a build is made of, measured alone")
+    out.append("")
+    out.append("Each part below ran by itself in this run (`python -m benchmarks.floors` makes their inputs). Our validate and "
+               "build run these parts one after the other, each in its own process, so together they take at least the sum of "
+               "the parts' times and peak at least at the largest part's memory. A target below that needs another part.")
+    out.append("")
+    out.append("| target | what it allows | parts measured alone | the parts against the target |")
+    out.append("|---|---|---|---|")
+    for what, allowed, parts, against in floors(results):
+        out.append(f"| {what} | {allowed} | {parts} | {against} |")
+    out.append("")
     out.append("## Wall time (CPU time) / peak memory per stage")
     out.append("")
-    keys = ["before/validate", "before/build", "after/validate", "after/validate-again", "after/build", "after/generate", "after/mkdocs-plain", "after/plain-index", "after/zensical", "after/pagefind"]
+    keys = ["before/validate", "before/build", "after/validate", "after/validate-again", "after/build", "after/generate", "after/mkdocs-plain", "after/plain-index", "after/zensical", "after/pagefind", "after/yaml-alone", "after/mkdocs-empty"]
     out.append("| records | " + " | ".join(f"`{k}`" for k in keys) + " |")
     out.append("|---:|" + "---|" * len(keys))
     for run in _sized(results):
         out.append(f"| {run['n']:,} | " + " | ".join(_cell(run, k) for k in keys) + " |")
     repo = _run(results, "repo")
     if repo:
-        out.append(f"| real records (repo) | – | {_cell(repo, 'before/build')} | – | – | {_cell(repo, 'after/build')} | – | – | – | – | – |")
+        out.append(f"| real records (repo) | – | {_cell(repo, 'before/build')} | – | – | {_cell(repo, 'after/build')} |" + " – |" * (len(keys) - 5))
     out.append("")
     out.append("Stages: `corpus` makes the project (`python -m benchmarks.corpus`, not timed as a target); `validate` is `site-builder validate`, a first run "
                "(its disk cache emptied); `validate-again` runs it once more with the cache the first run wrote (not a target figure); "
                "`build` is `mkdocs build` of the project (the plugin generates the pages); `generate` is `site-builder generate` (the plain tree); "
                "`mkdocs-plain` and `zensical` build that tree without our plugin; `plain-index` is `site-builder index` (Pagefind) over the plain build, "
-               "the step our build ends with; `pagefind` indexes a site built without a search index (the evaluation of the last run).")
+               "the step our build ends with; `pagefind` indexes a site built without a search index (the evaluation of the last run); "
+               "`yaml-alone` and `mkdocs-empty` are parts measured alone (the section above).")
     repeated = [run for run in _sized(results) if run.get("repeats")]
     if repeated:
         out.append("")

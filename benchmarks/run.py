@@ -8,7 +8,9 @@
 Everything is measured through the project's public commands, each in its own subprocess under `/usr/bin/time -v`
 (wall time and peak resident memory): `python -m benchmarks.corpus` makes a project of N records,
 `site-builder validate`, `mkdocs build` (our build: the plugin generates the pages), `site-builder generate` (the
-plain tree), `mkdocs build` and `zensical build` of that tree, `python -m pagefind` over our built site, and
+plain tree), `mkdocs build` and `zensical build` of that tree, `python -m pagefind` over our built site, the parts of
+a build measured alone (`python -m benchmarks.floors`: PyYAML's C loader over the record files; `mkdocs build` of the
+tree with every page's body left out), and
 `python -m benchmarks.browser` (Chromium opening a case page and running a first search, from an empty cache).
 The code under test is copied at the start (so edits made during the run do not mix in), and the baseline commit
 (default 2acf049) is exported with `git archive` into the work folder and measured the same way, with its own
@@ -233,6 +235,8 @@ class Harness:
             self.stage(row, version, "validate", self.cli("validate", str(project)))
             if version == "after":  # the same again, with the disk cache the first run wrote (a contributor's next check)
                 self.stage(row, version, "validate-again", self.cli("validate", str(project)))
+                # the parser validate uses, alone over the same files: the least a first run can take (benchmarks/floors.py)
+                self.stage(row, version, "yaml-alone", self.py("-m", "benchmarks.floors", "yaml", str(project)))
             if self.stage(row, version, "build", self.mkdocs_build(project, site)):
                 row["sizes"][version] = site_size(site, set(corpus["case_ids"])).to_json()
                 if version == "after":
@@ -265,6 +269,12 @@ class Harness:
             # our build ends by indexing the site for search; the plain build gets the same index from the public command
             self.stage(row, "after", "plain-index", self.cli("index", str(plain)))
         shutil.rmtree(plain, ignore_errors=True)
+        # MkDocs and Material over the same pages with their bodies left out: what the engine costs before any content
+        empty, empty_site = base / "generated-empty", base / "site-mkdocs-empty"
+        if self.stage(row, "after", "empty-tree", self.py("-m", "benchmarks.floors", "empty-tree", str(gen), str(empty))):
+            self.stage(row, "after", "mkdocs-empty", self.mkdocs_build(empty, empty_site))
+        shutil.rmtree(empty, ignore_errors=True)
+        shutil.rmtree(empty_site, ignore_errors=True)
         if row["n"] in (self.args.pairs_at or []):
             self.pairs_again(row, project, gen, base)
         zensical = shutil.which("zensical")

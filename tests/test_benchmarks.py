@@ -13,7 +13,8 @@ def test_harness_smoke_run_measures_every_stage_at_100_records(tmp_path: Path) -
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     (run,) = results["runs"]
     assert run["n"] == 100 and run["corpus"]["after"]["cases"] == 100
-    for stage in ("after/validate", "after/validate-again", "after/build", "after/generate", "after/mkdocs-plain", "after/plain-index"):
+    for stage in ("after/validate", "after/validate-again", "after/build", "after/generate", "after/mkdocs-plain", "after/plain-index",
+                  "after/yaml-alone", "after/mkdocs-empty"):
         assert run["stages"][stage]["returncode"] == 0
         assert run["stages"][stage]["peak_mb"] > 0
     # the plugin build and the plain build of the generated tree write the same pages
@@ -88,3 +89,58 @@ def test_a_round_without_cpu_time_leaves_only_its_cpu_ratio_out() -> None:
            "repeats": [{"after/build": stage(3.0, 3.0), "after/mkdocs-plain": stage(3.0, 2.0)}]}
     wall, cpu, rounds = _pair_ratios(run, ("after/build", "after/mkdocs-plain"))
     assert (wall, cpu, rounds) == (1.5, 1.5, 2)  # wall: median of 2.0 and 1.0; CPU: 3.0 / 2.0 alone
+
+
+def test_the_empty_tree_keeps_each_pages_front_matter_and_every_other_file(tmp_path: Path) -> None:
+    from benchmarks.floors import empty_tree
+
+    tree = tmp_path / "tree"
+    (tree / "docs" / "cases").mkdir(parents=True)
+    (tree / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (tree / "docs" / "index.md").write_text("---\ntitle: Home\n---\n# Home\n\nText.\n", encoding="utf-8")
+    (tree / "docs" / "cases" / "a.md").write_text("# No front matter\n\n---\n\nA rule.\n", encoding="utf-8")
+    (tree / "docs" / "cases" / "a.bib").write_text("@article{a,}\n", encoding="utf-8")
+    assert empty_tree(tree, tmp_path / "out") == 2
+    out = tmp_path / "out"
+    assert (out / "docs" / "index.md").read_text(encoding="utf-8") == "---\ntitle: Home\n---\n\n"
+    assert (out / "docs" / "cases" / "a.md").read_text(encoding="utf-8") == "\n"
+    assert (out / "docs" / "cases" / "a.bib").read_text(encoding="utf-8") == "@article{a,}\n"
+    assert (out / "mkdocs.yml").is_file()
+    assert (tree / "docs" / "index.md").read_text(encoding="utf-8").endswith("Text.\n")  # the tree itself is untouched
+
+
+def test_the_yaml_floor_loads_every_record_file_and_fails_on_a_bad_one(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from benchmarks.floors import main as floors
+
+    for folder, count in (("cases", 3), ("studies", 2)):
+        (tmp_path / folder).mkdir()
+        for i in range(count):
+            (tmp_path / folder / f"r{i}.yaml").write_text(f"id: r{i}\nlist: [1, 2]\n", encoding="utf-8")
+    for processes in ("1", "2"):
+        assert floors(["yaml", str(tmp_path), "--processes", processes]) == 0
+        assert capsys.readouterr().out.startswith(f"5 record files loaded by yaml.CSafeLoader in {processes} processes: ")
+    (tmp_path / "cases" / "bad.yaml").write_text("a: [\n", encoding="utf-8")
+    import pytest
+    import yaml
+
+    with pytest.raises(yaml.YAMLError):
+        floors(["yaml", str(tmp_path), "--processes", "1"])
+
+
+def test_the_floors_section_adds_up_the_parts_measured_alone() -> None:
+    from benchmarks.report import floors
+
+    def stage(seconds: float, peak_mb: float) -> dict[str, object]:
+        return {"seconds": seconds, "user_s": seconds, "sys_s": 0.0, "peak_mb": peak_mb, "returncode": 0, "timed_out": False}
+
+    r1k = {"label": "n1000", "n": 1000, "stages": {"before/validate": stage(6.0, 1), "before/build": stage(34.0, 1), "after/mkdocs-empty": stage(5.0, 80),
+                                                   "after/plain-index": stage(2.5, 500), "after/yaml-alone": stage(0.5, 40)}}
+    r10k = {"label": "n10000", "n": 10000, "stages": {"after/mkdocs-empty": stage(50.0, 700), "after/plain-index": stage(30.0, 2048),
+                                                      "after/yaml-alone": {**stage(6.0, 50), "returncode": 1}}}
+    ratio, memory, validate = floors({"runs": [r1k, r10k]})
+    # 0.15 of (6 + 34) s allows 6.0 s; the parts take 5 + 2.5 + 0.5 = 8 s
+    assert ratio[1] == "6.0 s (0.15 × 40.0 s)" and ratio[3] == "8.0 s together, 1.33 × what the target allows"
+    assert "Pagefind over the same pages (`site-builder index`): 2.5 s" in ratio[2]
+    assert memory[3] == "the largest, 2.00 GB, is 2.00 × the target"
+    assert validate[2:] == ("not measured", "–")  # a failed stage is no figure
+    assert floors({"runs": []})[0][1:] == ("–", "not measured", "–")
