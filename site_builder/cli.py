@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from site_builder.records.model import Severity
+from site_builder.records.model import Problem, Severity
 from site_builder.project import jobs_setting, leave_out_pages, load_project
 from site_builder.commands.report import FORMATS, format_problems
 from site_builder.engine import settings
@@ -26,6 +26,9 @@ def _settings(root: Path, read: Callable | None = None):  # noqa: ANN202 - what 
     """The project's settings from its mkdocs.yml, or a located error and exit 1 when they are invalid."""
     try:
         return (read or settings.project_settings)(root)
+    except settings.ConfigFileError as exc:
+        click.echo(str(Problem(str(root / "mkdocs.yml"), exc.line, exc.column, Severity.error, "", str(exc))), err=True)
+        sys.exit(1)
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)
         sys.exit(1)

@@ -205,6 +205,26 @@ def test_invalid_plugin_options_are_reported_without_traceback(sample) -> None:
     assert "mkdocs.yml:1:1: error: plugins.site-builder: last_reviewed: expected a date as YYYY-MM-DD, found 'yesterday'" in result.stderr
 
 
+@pytest.mark.parametrize(("tail", "where", "message"), [
+    (b"extra: [open\n", "{end}:1", "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence on line {last}, column 8)"),
+    (b"extra: a\x00b\n", "{last}:9", "invalid YAML: character U+0000 is not allowed in YAML"),
+    (b"extra: \xff\n", "1:1", "not UTF-8 text (byte {byte}); save the file as UTF-8"),
+])
+@pytest.mark.parametrize("command", ["validate", "generate"])
+def test_a_mkdocs_yml_that_is_not_yaml_is_a_located_error_without_traceback(sample, tmp_path: Path, command: str, tail: bytes, where: str, message: str) -> None:
+    root = sample()
+    config = (root / "mkdocs.yml").read_bytes()
+    config += b"" if config.endswith(b"\n") else b"\n"
+    (root / "mkdocs.yml").write_bytes(config + tail)
+    last = config.count(b"\n") + 1  # the line the tail is written on
+    args = [str(tmp_path / "out"), "--project", str(root)] if command == "generate" else [str(root)]
+    result = run_cli(command, *args)
+    assert result.exit_code == 1, result.output
+    expected = f"{root / 'mkdocs.yml'}:{where.format(end=last + 1, last=last)}: error: -: {message.format(last=last, byte=len(config) + 7)}"
+    assert result.stderr.strip().splitlines() == [expected]
+    assert not (tmp_path / "out").exists()
+
+
 def test_validate_one_file_checks_only_that_file_against_the_project(sample) -> None:
     root = sample()
     broken = (root / CASE).read_text(encoding="utf-8").replace("id: sample-case", "id: other-case").replace("  age: 30", "  age: thirty")

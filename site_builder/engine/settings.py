@@ -27,9 +27,34 @@ _Tolerant.add_multi_constructor(
 )
 
 
+class ConfigFileError(ValueError):
+    """mkdocs.yml cannot be read as YAML: the message, and where in the file (1-based line and column)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
 def read_mkdocs_yml(path: Path) -> dict[str, Any]:
-    """mkdocs.yml as plain data (tags MkDocs understands are kept as text)."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Tolerant)
+    """mkdocs.yml as plain data (tags MkDocs understands are kept as text); raises ConfigFileError when the file is
+    not UTF-8 text or not YAML."""
+    text = ""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_Tolerant)
+    except yaml.reader.ReaderError as exc:  # the pure reader counts characters
+        line, column = text.count("\n", 0, exc.position) + 1, exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise ConfigFileError(f"invalid YAML: character U+{code:04X} is not allowed in YAML", line, column) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigFileError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = exc.context_mark if exc.context_mark is not None and exc.context_mark is not mark else None
+        context = f" ({exc.context} on line {where.line + 1}, column {where.column + 1})" if where is not None and exc.context else ""
+        raise ConfigFileError(f"invalid YAML: {exc.problem or exc.context}{context}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
+    except yaml.YAMLError as exc:
+        raise ConfigFileError(f"invalid YAML: {' '.join(str(exc).split())}") from None
     return data if isinstance(data, dict) else {}
 
 
