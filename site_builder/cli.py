@@ -27,7 +27,7 @@ def _settings(root: Path, read: Callable | None = None):  # noqa: ANN202 - what 
     try:
         return (read or settings.project_settings)(root)
     except settings.ConfigFileError as exc:
-        click.echo(str(Problem(str(root / "mkdocs.yml"), exc.line, exc.column, Severity.error, "", str(exc))), err=True)
+        click.echo(str(Problem(str(exc.path), exc.line, exc.column, Severity.error, exc.field, str(exc))), err=True)
         sys.exit(1)
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)

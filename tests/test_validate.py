@@ -225,6 +225,54 @@ def test_a_mkdocs_yml_that_is_not_yaml_is_a_located_error_without_traceback(samp
     assert not (tmp_path / "out").exists()
 
 
+def _inheriting(root: Path) -> Path:
+    """The sample project with its settings moved to config/base.yml, which mkdocs.yml inherits (MkDocs' INHERIT), and
+    its cases moved to records/, which only the inherited plugin options name."""
+    base = root / "config" / "base.yml"
+    base.parent.mkdir()
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8").replace("  - site-builder\n", "  - site-builder:\n      cases: records\n")
+    base.write_text(config, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("INHERIT: config/base.yml\nsite_name: Child site\n", encoding="utf-8")
+    (root / "cases").rename(root / "records")
+    return base
+
+
+def test_settings_inherited_with_mkdocs_inherit_are_the_ones_validate_and_generate_use(sample, tmp_path: Path) -> None:
+    root = sample()
+    _inheriting(root)
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("1 cases, "), result.stderr  # found in records/, as the inherited options say
+    out = tmp_path / "tree"
+    result = run_cli("generate", str(out), "--project", str(root))
+    assert result.exit_code == 0, result.output
+    tree = yaml.safe_load((out / "mkdocs.yml").read_text(encoding="utf-8"))
+    # one complete file for the other engine: the child's own setting over the inherited ones, and no INHERIT left
+    assert "INHERIT" not in tree and tree["site_name"] == "Child site" and tree["theme"]["name"] == "material"
+    assert (out / "docs" / "cases").is_dir()
+
+
+@pytest.mark.parametrize(("change", "where", "message"), [
+    ("missing", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' does not exist at "),
+    ("loop", "base.yml:1:1: error: INHERIT: ", "'../mkdocs.yml' makes a loop of inherited files"),
+    ("not yaml", "base.yml:2:1: error: -: ", "invalid YAML: "),
+])
+def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sample, change: str, where: str, message: str) -> None:
+    root = sample()
+    base = _inheriting(root)
+    if change == "missing":
+        base.unlink()
+    elif change == "loop":
+        base.write_text("INHERIT: ../mkdocs.yml\n" + base.read_text(encoding="utf-8"), encoding="utf-8")
+    else:
+        base.write_text("site_name: [open\n", encoding="utf-8")
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert where in line and message in line, line
+    assert line.startswith(str(base if change != "missing" else root / "mkdocs.yml") + ":"), line
+
+
 def test_validate_one_file_checks_only_that_file_against_the_project(sample) -> None:
     root = sample()
     broken = (root / CASE).read_text(encoding="utf-8").replace("id: sample-case", "id: other-case").replace("  age: 30", "  age: thirty")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,16 +29,40 @@ _Tolerant.add_multi_constructor(
 
 
 class ConfigFileError(ValueError):
-    """mkdocs.yml cannot be read as YAML: the message, and where in the file (1-based line and column)."""
+    """mkdocs.yml (or a file it inherits) cannot be read: the file, the message, where (1-based line and column) and
+    the setting concerned ('' for the file as a whole)."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1):
+    def __init__(self, path: Path, message: str, line: int = 1, column: int = 1, field: str = ""):
         super().__init__(message)
-        self.line, self.column = line, column
+        self.line, self.column, self.field, self.path = line, column, field, path
 
 
-def read_mkdocs_yml(path: Path) -> dict[str, Any]:
-    """mkdocs.yml as plain data (tags MkDocs understands are kept as text); raises ConfigFileError when the file is
-    not UTF-8 text or not YAML."""
+MAX_INHERIT = 10  # files an INHERIT chain may hold: more is a mistake (MkDocs itself would follow a loop forever)
+
+
+def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """mkdocs.yml as plain data (tags MkDocs understands are kept as text), merged with the file its INHERIT names as
+    MkDocs merges them (mergedeep: mappings merged key by key, the rest replaced; the path relative to the file's own
+    folder); raises ConfigFileError when a file is not UTF-8 text or not YAML, or INHERIT names no file."""
+    data = _read_yaml(path)
+    parent = data.pop("INHERIT", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigFileError(path, "expected the path of the configuration file to inherit", field="INHERIT")
+    target = Path(os.path.normpath(path.parent / parent))
+    if not target.is_file():
+        raise ConfigFileError(path, f"the inherited file '{parent}' does not exist at {target}", field="INHERIT")
+    chain = (*_inheriting, path.resolve())
+    if target.resolve() in chain or len(chain) >= MAX_INHERIT:
+        raise ConfigFileError(path, f"'{parent}' makes a loop of inherited files, or a chain of more than {MAX_INHERIT}", field="INHERIT")
+    import mergedeep  # what MkDocs merges an inherited file with (a dependency of MkDocs)
+
+    return mergedeep.merge(read_mkdocs_yml(target, chain), data)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """One configuration file as a mapping ({} for an empty file or one that is not a mapping)."""
     text = ""
     try:
         text = path.read_text(encoding="utf-8")
@@ -45,16 +70,16 @@ def read_mkdocs_yml(path: Path) -> dict[str, Any]:
     except yaml.reader.ReaderError as exc:  # the pure reader counts characters
         line, column = text.count("\n", 0, exc.position) + 1, exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        raise ConfigFileError(f"invalid YAML: character U+{code:04X} is not allowed in YAML", line, column) from None
+        raise ConfigFileError(path, f"invalid YAML: character U+{code:04X} is not allowed in YAML", line, column) from None
     except UnicodeDecodeError as exc:
-        raise ConfigFileError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        raise ConfigFileError(path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = exc.context_mark if exc.context_mark is not None and exc.context_mark is not mark else None
-        context = f" ({exc.context} on line {where.line + 1}, column {where.column + 1})" if where is not None and exc.context else ""
-        raise ConfigFileError(f"invalid YAML: {exc.problem or exc.context}{context}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
+        opened = exc.context_mark if exc.context_mark is not None and exc.context_mark is not mark else None
+        context = f" ({exc.context} on line {opened.line + 1}, column {opened.column + 1})" if opened is not None and exc.context else ""
+        raise ConfigFileError(path, f"invalid YAML: {exc.problem or exc.context}{context}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
     except yaml.YAMLError as exc:
-        raise ConfigFileError(f"invalid YAML: {' '.join(str(exc).split())}") from None
+        raise ConfigFileError(path, f"invalid YAML: {' '.join(str(exc).split())}") from None
     return data if isinstance(data, dict) else {}
 
 
