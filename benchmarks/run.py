@@ -8,9 +8,9 @@
 Everything is measured through the project's public commands, each in its own subprocess under `/usr/bin/time -v`
 (wall time and peak resident memory): `python -m benchmarks.corpus` makes a project of N records,
 `site-builder validate`, `mkdocs build` (our build: the plugin generates the pages), `site-builder generate` (the
-plain tree), `mkdocs build` and `zensical build` of that tree, `python -m pagefind` over our built site, the parts of
-a build measured alone (`python -m benchmarks.floors`: PyYAML's C loader over the record files; `mkdocs build` of the
-tree with every page's body left out), and
+plain tree), `mkdocs build` and `zensical build` of that tree, `python -m pagefind` over our built site, two parts of
+our own commands measured alone (`site-builder index` over our built site again; `python -m benchmarks.floors`,
+libyaml's events of the record files), and
 `python -m benchmarks.browser` (Chromium opening a case page and running a first search, from an empty cache).
 The code under test is copied at the start (so edits made during the run do not mix in), and the baseline commit
 (default 2acf049) is exported with `git archive` into the work folder and measured the same way, with its own
@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,7 @@ BASELINE = "2acf049"
 SNAPSHOT_ITEMS = ("site_builder", "benchmarks", "templates", "content", "schema", "cases", "studies", "references.bib", "mkdocs.yml", "pyproject.toml")
 REAL_CASE = "majewska2025-case8-melasma"
 REAL_INDICATION = "melasma"
+INDEX_SECONDS_RE = re.compile(r"^search index: .*, ([0-9.]+) s$", re.M)  # site_builder.output.search.SearchIndex.summary
 
 
 def _git(*args: str, cwd: Path = REPO) -> str:
@@ -235,8 +237,8 @@ class Harness:
             self.stage(row, version, "validate", self.cli("validate", str(project)))
             if version == "after":  # the same again, with the disk cache the first run wrote (a contributor's next check)
                 self.stage(row, version, "validate-again", self.cli("validate", str(project)))
-                # the parser validate uses, alone over the same files: the least a first run can take (benchmarks/floors.py)
-                self.stage(row, version, "yaml-alone", self.py("-m", "benchmarks.floors", "yaml", str(project)))
+                # libyaml's events of the same files pulled alone: the least a first run can take (benchmarks/floors.py)
+                self.stage(row, version, "yaml-events", self.py("-m", "benchmarks.floors", str(project)))
             if self.stage(row, version, "build", self.mkdocs_build(project, site)):
                 row["sizes"][version] = site_size(site, set(corpus["case_ids"])).to_json()
                 if version == "after":
@@ -249,6 +251,12 @@ class Harness:
                 engines = search_engines(site)
                 queries = quality_queries(project, corpus) if version == "after" and n in args.quality_at else None
                 self.browser(row, version, site, {"case": f"cases/{REAL_CASE}/"}, engines=engines, queries=queries)
+            if version == "after" and row["extra"].get("pagefind_wired"):
+                # the search index our build ended with, made again alone over the same site: its share of the build
+                if self.stage(row, version, "index-alone", self.cli("index", str(site))):
+                    # Pagefind's own time, as the command measures it around the binary (without Python's start)
+                    found = INDEX_SECONDS_RE.search((self.work / "logs" / f"{row['label']}-{version}-index-alone.log").read_text(encoding="utf-8"))
+                    row["extra"]["index_alone_pagefind_s"] = float(found.group(1)) if found else None
             if n == args.serve_at and not args.smoke:
                 self.serve(row, version, project, corpus["case_ids"][len(corpus["case_ids"]) // 2])
             if not args.keep:
@@ -269,12 +277,6 @@ class Harness:
             # our build ends by indexing the site for search; the plain build gets the same index from the public command
             self.stage(row, "after", "plain-index", self.cli("index", str(plain)))
         shutil.rmtree(plain, ignore_errors=True)
-        # MkDocs and Material over the same pages with their bodies left out: what the engine costs before any content
-        empty, empty_site = base / "generated-empty", base / "site-mkdocs-empty"
-        if self.stage(row, "after", "empty-tree", self.py("-m", "benchmarks.floors", "empty-tree", str(gen), str(empty))):
-            self.stage(row, "after", "mkdocs-empty", self.mkdocs_build(empty, empty_site))
-        shutil.rmtree(empty, ignore_errors=True)
-        shutil.rmtree(empty_site, ignore_errors=True)
         if row["n"] in (self.args.pairs_at or []):
             self.pairs_again(row, project, gen, base)
         zensical = shutil.which("zensical")
