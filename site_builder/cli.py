@@ -7,7 +7,7 @@ import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
@@ -27,11 +27,16 @@ def _settings(root: Path, read: Callable | None = None):  # noqa: ANN202 - what 
     try:
         return (read or settings.project_settings)(root)
     except settings.ConfigFileError as exc:
-        click.echo(str(Problem(str(exc.path), exc.line, exc.column, Severity.error, exc.field, str(exc))), err=True)
-        sys.exit(1)
+        _config_file_error(exc)
     except ValueError as exc:
         click.echo(f"{root / 'mkdocs.yml'}:1:1: error: plugins.site-builder: {exc}", err=True)
         sys.exit(1)
+
+
+def _config_file_error(exc: settings.ConfigFileError) -> NoReturn:
+    """A settings file that cannot be read, as a located error; exit 1."""
+    click.echo(str(Problem(str(exc.path), exc.line, exc.column, Severity.error, exc.field, str(exc))), err=True)
+    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -223,6 +228,8 @@ def _choices(root: Path) -> newcase.ProjectChoices:
 
     try:
         return ProjectChoices.of(root)
+    except settings.ConfigFileError as exc:
+        _config_file_error(exc)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -521,4 +521,17 @@ def test_a_mkdocs_yml_that_is_not_a_mapping_is_a_located_error(sample) -> None: 
     project = sample()
     (project / "mkdocs.yml").write_text("just a line of text\n", encoding="utf-8")
     result = run_cli("generate", str(project / "tree"), "--project", str(project))
-    assert result.exit_code == 1 and f"{project / 'mkdocs.yml'}:1:1: error: the file is not a mapping of settings" in result.stderr, result.stderr
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.strip() == f"{project / 'mkdocs.yml'}:1:1: error: -: the file is not a mapping of settings (name: value lines); it holds a str"
+
+
+def test_a_mkdocs_yml_that_mkdocs_cannot_load_stops_generate_on_one_line(sample, tmp_path: Path) -> None:  # noqa: ANN001
+    project = sample()
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra:\n  x: !!python/name:no_such_module_for_site_builder.thing\n")  # text to us; an import to MkDocs
+    result = run_cli("generate", str(tmp_path / "tree"), "--project", str(project))
+    assert result.exit_code == 1, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert line.startswith(f"{project / 'mkdocs.yml'}:1:1: error: MkDocs encountered an error parsing the configuration file: ")
+    assert "cannot find module 'no_such_module_for_site_builder'" in line
+    assert not (tmp_path / "tree").exists()

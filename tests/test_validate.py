@@ -208,19 +208,22 @@ def test_invalid_plugin_options_are_reported_without_traceback(sample) -> None:
 @pytest.mark.parametrize(("tail", "where", "message"), [
     (b"extra: [open\n", "{end}:1", "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence on line {last}, column 8)"),
     (b"extra: a\x00b\n", "{last}:9", "invalid YAML: character U+0000 is not allowed in YAML"),
-    (b"extra: \xff\n", "1:1", "not UTF-8 text (byte {byte}); save the file as UTF-8"),
+    (b"extra: \xff\n", "{last}:8", "file is not valid UTF-8 (byte 0xff); save the file as UTF-8"),
+    (b"extra: " + b"[" * 3000 + b"]" * 3000 + b"\n", "1:1", "invalid YAML: nested too deeply to read"),
+    (b"extra: !!timestamp 2020-13-45\n", "1:1", "invalid YAML: a value cannot be read (month must be in 1..12)"),
 ])
-@pytest.mark.parametrize("command", ["validate", "generate"])
+@pytest.mark.parametrize("command", ["validate", "generate", "new-case"])
 def test_a_mkdocs_yml_that_is_not_yaml_is_a_located_error_without_traceback(sample, tmp_path: Path, command: str, tail: bytes, where: str, message: str) -> None:
     root = sample()
     config = (root / "mkdocs.yml").read_bytes()
     config += b"" if config.endswith(b"\n") else b"\n"
     (root / "mkdocs.yml").write_bytes(config + tail)
     last = config.count(b"\n") + 1  # the line the tail is written on
-    args = [str(tmp_path / "out"), "--project", str(root)] if command == "generate" else [str(root)]
+    args = {"generate": [str(tmp_path / "out"), "--project", str(root)], "validate": [str(root)],
+            "new-case": ["--id", "new-one", "--indication", "x", "--citation", "y", "--project", str(root)]}[command]
     result = run_cli(command, *args)
     assert result.exit_code == 1, result.output
-    expected = f"{root / 'mkdocs.yml'}:{where.format(end=last + 1, last=last)}: error: -: {message.format(last=last, byte=len(config) + 7)}"
+    expected = f"{root / 'mkdocs.yml'}:{where.format(end=last + 1, last=last)}: error: -: {message.format(last=last)}"
     assert result.stderr.strip().splitlines() == [expected]
     assert not (tmp_path / "out").exists()
 
@@ -254,6 +257,7 @@ def test_settings_inherited_with_mkdocs_inherit_are_the_ones_validate_and_genera
 
 @pytest.mark.parametrize(("change", "where", "message"), [
     ("missing", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' does not exist at "),
+    ("empty", "mkdocs.yml:1:1: error: INHERIT: ", "expected the path of the configuration file to inherit"),
     ("loop", "base.yml:1:1: error: INHERIT: ", "'../mkdocs.yml' makes a loop of inherited files"),
     ("not yaml", "base.yml:2:1: error: -: ", "invalid YAML: "),
 ])
@@ -262,6 +266,8 @@ def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sampl
     base = _inheriting(root)
     if change == "missing":
         base.unlink()
+    elif change == "empty":  # the key with no value: not the same as no INHERIT at all
+        (root / "mkdocs.yml").write_text("INHERIT:\nsite_name: Child site\n", encoding="utf-8")
     elif change == "loop":
         base.write_text("INHERIT: ../mkdocs.yml\n" + base.read_text(encoding="utf-8"), encoding="utf-8")
     else:
@@ -270,7 +276,7 @@ def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sampl
     assert result.exit_code == 1, result.output
     (line,) = result.stderr.strip().splitlines()
     assert where in line and message in line, line
-    assert line.startswith(str(base if change != "missing" else root / "mkdocs.yml") + ":"), line
+    assert line.startswith(str(base if change not in ("missing", "empty") else root / "mkdocs.yml") + ":"), line
 
 
 def test_validate_one_file_checks_only_that_file_against_the_project(sample) -> None:

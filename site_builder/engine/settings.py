@@ -43,11 +43,12 @@ MAX_INHERIT = 10  # files an INHERIT chain may hold: more is a mistake (MkDocs i
 def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str, Any]:
     """mkdocs.yml as plain data (tags MkDocs understands are kept as text), merged with the file its INHERIT names as
     MkDocs merges them (mergedeep: mappings merged key by key, the rest replaced; the path relative to the file's own
-    folder); raises ConfigFileError when a file is not UTF-8 text or not YAML, or INHERIT names no file."""
+    folder); raises ConfigFileError when a file cannot be read, is not UTF-8 text, not YAML or not a mapping, or when
+    INHERIT names no file."""
     data = _read_yaml(path)
-    parent = data.pop("INHERIT", None)
-    if parent is None:
+    if "INHERIT" not in data:
         return data
+    parent = data.pop("INHERIT")
     if not isinstance(parent, str) or not parent.strip():
         raise ConfigFileError(path, "expected the path of the configuration file to inherit", field="INHERIT")
     target = Path(os.path.normpath(path.parent / parent))
@@ -62,17 +63,23 @@ def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str,
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    """One configuration file as a mapping ({} for an empty file or one that is not a mapping)."""
-    text = ""
+    """One configuration file as a mapping ({} for an empty file, as MkDocs reads it)."""
+    from site_builder.records.yamlsource import YamlError, decode
+
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = decode(raw, limit=len(raw))  # a byte order mark dropped, as YAML drops it: columns count from there
+    except YamlError as exc:
+        raise ConfigFileError(path, f"{exc.message}; save the file as UTF-8", exc.line or 1, exc.column or 1) from None
+    try:
         data = yaml.load(text, Loader=_Tolerant)
     except yaml.reader.ReaderError as exc:  # the pure reader counts characters
         line, column = text.count("\n", 0, exc.position) + 1, exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
         raise ConfigFileError(path, f"invalid YAML: character U+{code:04X} is not allowed in YAML", line, column) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigFileError(path, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         opened = exc.context_mark if exc.context_mark is not None and exc.context_mark is not mark else None
@@ -80,7 +87,15 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise ConfigFileError(path, f"invalid YAML: {exc.problem or exc.context}{context}", *((mark.line + 1, mark.column + 1) if mark else (1, 1))) from None
     except yaml.YAMLError as exc:
         raise ConfigFileError(path, f"invalid YAML: {' '.join(str(exc).split())}") from None
-    return data if isinstance(data, dict) else {}
+    except RecursionError:
+        raise ConfigFileError(path, "invalid YAML: nested too deeply to read") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:  # a tagged value its constructor cannot make
+        raise ConfigFileError(path, f"invalid YAML: a value cannot be read ({' '.join(str(exc).split()) or type(exc).__name__})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigFileError(path, f"the file is not a mapping of settings (name: value lines); it holds a {type(data).__name__}")
+    return data
 
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +149,9 @@ def docs_left_out(root: Path, docs: Path, warn: Callable[[str], None] = lambda m
         with config_path.open("rb") as file:
             written = yaml_load(file)
     except ConfigurationError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(" ".join(str(exc).split())) from None  # one line: path:line:column: error: message
+    except (yaml.YAMLError, OSError, ValueError, TypeError, AttributeError, ImportError, RecursionError) as exc:  # MkDocs' own loader
+        raise ValueError(f"MkDocs cannot read the file: {' '.join(str(exc).split()) or type(exc).__name__}") from None
     if not isinstance(written, dict):
         raise ValueError("the file is not a mapping of settings")
     docs = docs.resolve()
