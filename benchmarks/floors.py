@@ -38,14 +38,19 @@ def record_files(project: Path) -> list[Path]:
 
 
 def _pull_events(paths: list[Path]) -> int:
+    enabled = gc.isenabled()
     gc.disable()  # as validate runs its checks
-    for path in paths:
-        parser = yaml.CSafeLoader(path.read_bytes())
-        try:
-            while parser.check_event():
-                parser.get_event()
-        finally:
-            parser.dispose()
+    try:
+        for path in paths:
+            parser = yaml.CSafeLoader(path.read_bytes())
+            try:
+                while parser.check_event():
+                    parser.get_event()
+            finally:
+                parser.dispose()
+    finally:
+        if enabled:  # left as it was: the tests call main() in-process
+            gc.enable()
     return len(paths)
 
 

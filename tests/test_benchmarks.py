@@ -119,6 +119,9 @@ def test_the_events_floor_reads_the_files_validate_reads_and_fails_on_a_bad_one(
     (root / "cases" / "bad.yaml").write_text("a: [\n", encoding="utf-8")
     with pytest.raises(yaml.YAMLError):
         floors([str(root), "--processes", "1"])
+    import gc
+
+    assert gc.isenabled()  # left as it was, after a bad file too: the tests run in one process
 
 
 def test_the_parts_section_sets_each_part_against_its_target() -> None:
