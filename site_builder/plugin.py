@@ -17,6 +17,7 @@ from site_builder.citations.csl import style_formatter
 from site_builder.engine.preview import Preview
 from site_builder.engine.nav import expand_indications, nav_titles
 from site_builder.engine.config import SiteBuilderConfig, resolve
+from site_builder.engine.settings import settings_files
 from site_builder.pages.headings import HeadingStyle
 from site_builder.engine.page import RenderedMkDocsPage
 from site_builder.engine.stylesheet import RecordingLoader, ThemeStylesheets, palette_names, theme_stylesheets
@@ -158,6 +159,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         for option in ("cases", "studies", "bibliography", "templates"):
             path = self.root / self.config[option]
             if path.exists():
+                server.watch(str(path))
+        if config.config_file_path:  # the files mkdocs.yml inherits (MkDocs watches mkdocs.yml itself)
+            for path in settings_files(Path(config.config_file_path))[1:]:
                 server.watch(str(path))
         return server
 

@@ -219,3 +219,24 @@ def test_a_page_s_citation_is_kept_while_the_page_and_the_site_s_options_are_unc
     made.clear()
     assert cite(cache, changed, "other options") == cite(None, changed)
     assert made == ["a", "B", "c"] * 2, "other options: nothing kept"
+
+
+def test_the_pages_chrome_changes_with_a_file_mkdocs_yml_inherits(sample) -> None:  # noqa: ANN001
+    """A preview keeps a page whose content and chrome are unchanged; a setting changed in an inherited file (INHERIT)
+    changes every page's chrome (its footer, say) as one changed in mkdocs.yml does."""
+    from mkdocs.config import load_config
+
+    from site_builder.engine.preview import chrome_digest
+
+    root = sample()
+    (root / "base.yml").write_text("copyright: one\n", encoding="utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("INHERIT: base.yml\n")
+
+    def digest() -> str:
+        return chrome_digest(None, load_config(str(root / "mkdocs.yml")))
+
+    before = digest()
+    assert digest() == before
+    (root / "base.yml").write_text("copyright: two\n", encoding="utf-8")
+    assert digest() != before

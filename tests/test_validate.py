@@ -255,7 +255,40 @@ def test_settings_inherited_with_mkdocs_inherit_are_the_ones_validate_and_genera
     assert (out / "docs" / "cases").is_dir()
 
 
+def test_inherited_settings_in_mapping_form_and_a_null_setting_read_as_mkdocs_reads_them(sample, tmp_path: Path) -> None:
+    from site_builder.engine.settings import project_settings
+
+    root = sample()
+    base = _inheriting(root)
+    text = base.read_text(encoding="utf-8").replace("plugins:\n  - tags\n  - site-builder:\n      cases: records\n",
+                                                    "plugins:\n  tags: {}\n  site-builder:\n    cases: records\n")
+    text = text.replace("markdown_extensions:\n", "markdown_extensions:\n  toc:\n    permalink: true\n  admonition: {}\n").replace("  - admonition\n", "")
+    base.write_text(text.split("  - attr_list\n")[0] + text.split("  - pymdownx.superfences\n")[1], encoding="utf-8")
+    (root / "mkdocs.yml").write_text("INHERIT: config/base.yml\nsite_name: Child site\ndocs_dir: null\nuse_directory_urls: null\n", encoding="utf-8")
+    result = run_cli("validate", str(root))
+    assert result.exit_code == 0 and result.stderr.startswith("1 cases, "), result.output  # the options of the mapping form
+    paths, site = project_settings(root)
+    assert paths.content == "content" and site.directory_urls is True  # null: the default, as MkDocs reads it
+    assert site.headings.permalink  # toc's options in the mapping form
+    result = run_cli("generate", str(tmp_path / "tree"), "--project", str(root))
+    assert result.exit_code == 0, result.output
+    tree = yaml.safe_load((tmp_path / "tree" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert tree["plugins"] == {"tags": {}}  # the same form, without this plugin
+
+
+def test_the_settings_files_are_mkdocs_yml_and_its_inheritance_chain(sample) -> None:
+    from site_builder.engine.settings import settings_files
+
+    root = sample()
+    assert settings_files(root / "mkdocs.yml") == [(root / "mkdocs.yml").resolve()]
+    base = _inheriting(root)
+    assert settings_files(root / "mkdocs.yml") == [(root / "mkdocs.yml").resolve(), base.resolve()]
+    base.write_text("INHERIT: ../mkdocs.yml\n", encoding="utf-8")  # a loop ends the chain
+    assert settings_files(root / "mkdocs.yml") == [(root / "mkdocs.yml").resolve(), base.resolve()]
+
+
 @pytest.mark.parametrize(("change", "where", "message"), [
+    ("directory", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' is not a file at "),
     ("missing", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' does not exist at "),
     ("empty", "mkdocs.yml:1:1: error: INHERIT: ", "expected the path of the configuration file to inherit"),
     ("loop", "base.yml:1:1: error: INHERIT: ", "'../mkdocs.yml' makes a loop of inherited files"),
@@ -264,8 +297,10 @@ def test_settings_inherited_with_mkdocs_inherit_are_the_ones_validate_and_genera
 def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sample, change: str, where: str, message: str) -> None:
     root = sample()
     base = _inheriting(root)
-    if change == "missing":
+    if change in ("missing", "directory"):
         base.unlink()
+        if change == "directory":
+            base.mkdir()
     elif change == "empty":  # the key with no value: not the same as no INHERIT at all
         (root / "mkdocs.yml").write_text("INHERIT:\nsite_name: Child site\n", encoding="utf-8")
     elif change == "loop":
@@ -276,7 +311,7 @@ def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sampl
     assert result.exit_code == 1, result.output
     (line,) = result.stderr.strip().splitlines()
     assert where in line and message in line, line
-    assert line.startswith(str(base if change not in ("missing", "empty") else root / "mkdocs.yml") + ":"), line
+    assert line.startswith(str(base if change not in ("missing", "empty", "directory") else root / "mkdocs.yml") + ":"), line
 
 
 def test_validate_one_file_checks_only_that_file_against_the_project(sample) -> None:

@@ -37,7 +37,7 @@ class ConfigFileError(ValueError):
         self.line, self.column, self.field, self.path = line, column, field, path
 
 
-MAX_INHERIT = 10  # files an INHERIT chain may hold: more is a mistake (MkDocs itself would follow a loop forever)
+MAX_INHERIT = 100  # files an INHERIT chain may hold (a loop is found before; MkDocs itself would follow one forever)
 
 
 def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -51,15 +51,39 @@ def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str,
     parent = data.pop("INHERIT")
     if not isinstance(parent, str) or not parent.strip():
         raise ConfigFileError(path, "expected the path of the configuration file to inherit", field="INHERIT")
-    target = Path(os.path.normpath(path.parent / parent))
+    target = inherited_path(path, parent)
     if not target.is_file():
-        raise ConfigFileError(path, f"the inherited file '{parent}' does not exist at {target}", field="INHERIT")
+        found = "is not a file" if target.exists() else "does not exist"
+        raise ConfigFileError(path, f"the inherited file '{parent}' {found} at {target}", field="INHERIT")
     chain = (*_inheriting, path.resolve())
-    if target.resolve() in chain or len(chain) >= MAX_INHERIT:
-        raise ConfigFileError(path, f"'{parent}' makes a loop of inherited files, or a chain of more than {MAX_INHERIT}", field="INHERIT")
+    if target.resolve() in chain:
+        raise ConfigFileError(path, f"'{parent}' makes a loop of inherited files", field="INHERIT")
+    if len(chain) >= MAX_INHERIT:
+        raise ConfigFileError(path, f"'{parent}' makes a chain of more than {MAX_INHERIT} inherited files", field="INHERIT")
     import mergedeep  # what MkDocs merges an inherited file with (a dependency of MkDocs)
 
     return mergedeep.merge(read_mkdocs_yml(target, chain), data)
+
+
+def inherited_path(path: Path, parent: str) -> Path:
+    """Where the file an INHERIT names is: relative to the folder of the file that names it, as MkDocs has it."""
+    return Path(os.path.normpath(path.parent / parent))
+
+
+def settings_files(path: Path) -> list[Path]:
+    """mkdocs.yml and the files its INHERIT chain names, those that exist, child first (what a preview watches and
+    fingerprints: a change to any of them changes the settings). A file that cannot be read ends the chain."""
+    files: list[Path] = []
+    while path.is_file() and path.resolve() not in files and len(files) < MAX_INHERIT:
+        files.append(path.resolve())
+        try:
+            parent = _read_yaml(path).get("INHERIT")
+        except ConfigFileError:
+            break
+        if not isinstance(parent, str) or not parent.strip():
+            break
+        path = inherited_path(path, parent)
+    return files
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -100,10 +124,19 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     """This plugin's options as written in mkdocs.yml (empty when listed without options or absent)."""
-    for entry in config.get("plugins") or []:
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):  # MkDocs reads the mapping form too ({name: options}), which an INHERIT merges key by key
+        return dict(plugins.get(PLUGIN_NAME) or {})
+    for entry in plugins:
         if isinstance(entry, dict) and PLUGIN_NAME in entry:
             return dict(entry[PLUGIN_NAME] or {})
     return {}
+
+
+def _setting(config: dict[str, Any], name: str, default: Any) -> Any:
+    """A top-level setting, null meaning the default, as MkDocs reads it."""
+    value = config.get(name)
+    return default if value is None else value
 
 
 def project_paths(root: Path) -> ProjectPaths:
@@ -111,7 +144,7 @@ def project_paths(root: Path) -> ProjectPaths:
     config_path = root / "mkdocs.yml"
     config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
     options = plugin_config(plugin_options(config), str(config_path))
-    return ProjectPaths(root, options.cases, options.bibliography, config.get("docs_dir", ProjectPaths.content), options.raw_html, options.studies)
+    return ProjectPaths(root, options.cases, options.bibliography, _setting(config, "docs_dir", ProjectPaths.content), options.raw_html, options.studies)
 
 
 def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
@@ -119,11 +152,11 @@ def project_settings(root: Path) -> tuple[ProjectPaths, SiteOptions]:
     config_path = root / "mkdocs.yml"
     config = read_mkdocs_yml(config_path) if config_path.is_file() else {}
     options = plugin_config(plugin_options(config), str(config_path))
-    docs_dir = config.get("docs_dir", ProjectPaths.content)
-    paths, site = resolve(options, root, docs_dir, str(config.get("site_name", "")), str(config.get("site_url") or ""))
+    docs_dir = _setting(config, "docs_dir", ProjectPaths.content)
+    paths, site = resolve(options, root, docs_dir, str(_setting(config, "site_name", "")), str(config.get("site_url") or ""))
     from site_builder.pages.headings import style_of_yml  # the engine's settings that shape the HTML we write: links and headings
 
-    site = dataclasses.replace(site, directory_urls=bool(config.get("use_directory_urls", True)), headings=style_of_yml(config.get("markdown_extensions") or []))
+    site = dataclasses.replace(site, directory_urls=bool(_setting(config, "use_directory_urls", True)), headings=style_of_yml(config.get("markdown_extensions") or []))
     return paths, site
 
 

@@ -38,7 +38,10 @@ def engine_config(config_path: Path, project: Project, docs_dir: str = "docs", l
     """The project's mkdocs.yml without this plugin, pointing at the generated docs folder."""
     config = read_mkdocs_yml(config_path)
     plugins = config.get("plugins", ["search"])
-    config["plugins"] = [p for p in plugins if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
+    if isinstance(plugins, dict):  # the mapping form MkDocs also reads: kept as written, without this plugin
+        config["plugins"] = {name: options for name, options in plugins.items() if name != PLUGIN_NAME}
+    else:
+        config["plugins"] = [p for p in plugins or [] if p != PLUGIN_NAME and not (isinstance(p, dict) and PLUGIN_NAME in p)]
     config["docs_dir"] = docs_dir
     config.pop("site_dir", None)
     for option, kind in (("exclude_docs", "exclude"), ("draft_docs", "draft")):  # exactly the files they left out

@@ -44,11 +44,13 @@ class HeadingStyle:
         )
 
 
-def style_of_yml(markdown_extensions: list[Any]) -> HeadingStyle:
-    """The style of a markdown_extensions list as written in mkdocs.yml (names, or one-key mappings of options)."""
+def style_of_yml(markdown_extensions: list[Any] | dict[str, Any]) -> HeadingStyle:
+    """The style of a markdown_extensions setting as written in mkdocs.yml: a list of names or one-key mappings of
+    options, or one mapping of names to options (MkDocs reads both)."""
     names: list[str] = []
     configs: dict[str, Mapping[str, Any]] = {}
-    for entry in markdown_extensions or []:
+    entries = [markdown_extensions] if isinstance(markdown_extensions, dict) else markdown_extensions or []
+    for entry in entries:
         if isinstance(entry, dict):
             for name, options in entry.items():
                 names.append(name)
