@@ -43,6 +43,7 @@ SNAPSHOT_ITEMS = ("site_builder", "benchmarks", "templates", "content", "schema"
 REAL_CASE = "majewska2025-case8-melasma"
 REAL_INDICATION = "melasma"
 INDEX_SECONDS_RE = re.compile(r"^search index: .*, ([0-9.]+) s$", re.M)  # site_builder.output.search.SearchIndex.summary
+EVENTS_SECONDS_RE = re.compile(r"^the YAML events of .* processes: ([0-9.]+) s$", re.M)  # benchmarks/floors.py
 
 
 def _git(*args: str, cwd: Path = REPO) -> str:
@@ -148,6 +149,11 @@ class Harness:
         self.save()
         return result["returncode"] == 0 and not result["timed_out"]
 
+    def seconds_said(self, row: dict[str, Any], version: str, name: str, pattern: re.Pattern[str]) -> float | None:
+        """The seconds a stage's command printed of its own work (its log; None when it did not say)."""
+        found = pattern.search((self.work / "logs" / f"{row['label']}-{version}-{name}.log").read_text(encoding="utf-8", errors="replace"))
+        return float(found.group(1)) if found else None
+
     def py(self, *args: str) -> list[str]:
         return [sys.executable, *args]
 
@@ -238,7 +244,8 @@ class Harness:
             if version == "after":  # the same again, with the disk cache the first run wrote (a contributor's next check)
                 self.stage(row, version, "validate-again", self.cli("validate", str(project)))
                 # libyaml's events of the same files pulled alone: the least a first run can take (benchmarks/floors.py)
-                self.stage(row, version, "yaml-events", self.py("-m", "benchmarks.floors", str(project)))
+                if self.stage(row, version, "yaml-events", self.py("-m", "benchmarks.floors", str(project))):
+                    row["extra"]["yaml_events_s"] = self.seconds_said(row, version, "yaml-events", EVENTS_SECONDS_RE)
             if self.stage(row, version, "build", self.mkdocs_build(project, site)):
                 row["sizes"][version] = site_size(site, set(corpus["case_ids"])).to_json()
                 if version == "after":
@@ -255,8 +262,7 @@ class Harness:
                 # the search index our build ended with, made again alone over the same site: its share of the build
                 if self.stage(row, version, "index-alone", self.cli("index", str(site))):
                     # Pagefind's own time, as the command measures it around the binary (without Python's start)
-                    found = INDEX_SECONDS_RE.search((self.work / "logs" / f"{row['label']}-{version}-index-alone.log").read_text(encoding="utf-8"))
-                    row["extra"]["index_alone_pagefind_s"] = float(found.group(1)) if found else None
+                    row["extra"]["index_alone_pagefind_s"] = self.seconds_said(row, version, "index-alone", INDEX_SECONDS_RE)
             if n == args.serve_at and not args.smoke:
                 self.serve(row, version, project, corpus["case_ids"][len(corpus["case_ids"]) // 2])
             if not args.keep:
