@@ -77,8 +77,10 @@ def settings_files(path: Path) -> list[Path]:
     while path.is_file() and path.resolve() not in files and len(files) < MAX_INHERIT:
         files.append(path.resolve())
         try:
+            if b"INHERIT" not in path.read_bytes():  # most files inherit nothing: not parsed at every rebuild
+                break
             parent = _read_yaml(path).get("INHERIT")
-        except ConfigFileError:
+        except (ConfigFileError, OSError):
             break
         if not isinstance(parent, str) or not parent.strip():
             break
