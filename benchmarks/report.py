@@ -177,7 +177,8 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, bool
     rows.append(("`site-builder validate`, 10,000 files", _before(_secs(vb), "validate"), _secs(va), _r(_ratio(va, vb)), "≤ 5 s", None if va is None else va <= 5))
 
     sb, sa = _serve(r1k, "before"), _serve(r1k, "after")
-    rows.append(("save a case → page reloaded, 1,000 records (`mkdocs serve`)", _secs(sb), _secs(sa), _r(_ratio(sa, sb)), "≤ 2 s", None if sa is None else sa <= 2))
+    shown = "–" if sa is None else f"{sa:.2f} s"  # two decimals: the target is a round 2 s
+    rows.append(("save a case → page reloaded, 1,000 records (`mkdocs serve`), the slowest of the saves", _secs(sb), shown, _r(_ratio(sa, sb)), "≤ 2 s", None if sa is None else sa <= 2))
 
     qb, _ = _search_bytes(r10k, "before")
     qa, engine = _search_bytes(r10k, "after")
@@ -349,8 +350,10 @@ def write_report(results: dict[str, Any], report: Path, plot: Path) -> None:
     out.append("Our build ends by running Pagefind over the site it wrote, exactly as `site-builder index` does, in a process of its own; "
                "validate's parse pulls every event libyaml gives for each record file. Each part ran alone in this run; its time "
                "is what the part's command said of its own work, without Python's start and imports. A command cannot take "
-               "less time than its part, nor peak lower than the part's own process; what a target allows beyond the parts is "
-               "what the rest of the command (our code, MkDocs, the theme) would have to fit in.")
+               "less time than its part; what a target allows beyond the parts is what the rest of the command (our code, "
+               "MkDocs, the theme) would have to fit in. The build's peak memory is its Pagefind process's peak whenever that "
+               "is the largest; the same run over the same site peaks a few per cent higher or lower from one run to the next "
+               "(compare `index-alone` with `build` in the next table).")
     out.append("")
     out.append("| target | what it allows | parts measured alone | what that leaves |")
     out.append("|---|---|---|---|")
