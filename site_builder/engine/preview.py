@@ -104,14 +104,14 @@ def chrome_digest(nav: Navigation | None, config: MkDocsConfig) -> str:
     """What every page shows around its own content: the navigation and its titles, mkdocs.yml and the files its
     INHERIT chain names, the theme's templates (a project's overrides, watched by the preview; the installed theme is
     not expected to change under it)."""
-    from site_builder.engine.settings import settings_files
+    from site_builder.engine.settings import settings_contents
 
-    config_files = settings_files(Path(config.config_file_path)) if config.config_file_path else []
+    config_files = settings_contents(Path(config.config_file_path)) if config.config_file_path else []
     custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
     theme = sorted((str(p), p.stat().st_mtime_ns) for p in custom.rglob("*") if p.is_file()) if custom and custom.is_dir() else []
     return fingerprint(
         tuple(_nav(nav.items)) if nav else (),
-        tuple(path.read_bytes() for path in config_files),
+        tuple(raw for _, raw in config_files),
         theme,
         config.site_url,
         config.use_directory_urls,

@@ -71,16 +71,26 @@ def inherited_path(path: Path, parent: str) -> Path:
 
 
 def settings_files(path: Path) -> list[Path]:
-    """mkdocs.yml and the files its INHERIT chain names, those that exist, child first (what a preview watches and
-    fingerprints: a change to any of them changes the settings). A file that cannot be read ends the chain."""
-    files: list[Path] = []
-    while path.is_file() and path.resolve() not in files and len(files) < MAX_INHERIT:
-        files.append(path.resolve())
+    """mkdocs.yml and the files its INHERIT chain names, those that exist, child first (what a preview watches: a
+    change to any of them changes the settings)."""
+    return [file for file, _ in settings_contents(path)]
+
+
+def settings_contents(path: Path) -> list[tuple[Path, bytes]]:
+    """settings_files, each with its bytes as read once (what a preview fingerprints at every rebuild). A file that
+    cannot be read ends the chain."""
+    files: list[tuple[Path, bytes]] = []
+    while path.is_file() and all(path.resolve() != seen for seen, _ in files) and len(files) < MAX_INHERIT:
         try:
-            if b"INHERIT" not in path.read_bytes():  # most files inherit nothing: not parsed at every rebuild
-                break
-            parent = _read_yaml(path).get("INHERIT")
-        except (ConfigFileError, OSError):
+            raw = path.read_bytes()
+        except OSError:
+            break
+        files.append((path.resolve(), raw))
+        if b"INHERIT" not in raw:  # most files inherit nothing: not parsed at every rebuild
+            break
+        try:
+            parent = _parse_yaml(path, raw).get("INHERIT")
+        except ConfigFileError:
             break
         if not isinstance(parent, str) or not parent.strip():
             break
@@ -90,22 +100,26 @@ def settings_files(path: Path) -> list[Path]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     """One configuration file as a mapping ({} for an empty file, as MkDocs reads it)."""
-    from site_builder.records.yamlsource import YamlError, decode
-
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    return _parse_yaml(path, raw)
+
+
+def _parse_yaml(path: Path, raw: bytes) -> dict[str, Any]:
+    """_read_yaml, of the bytes read from path."""
+    from site_builder.records.yamlsource import YamlError, decode, reader_problem
+
     try:
         text = decode(raw, limit=len(raw))  # a byte order mark dropped, as YAML drops it: columns count from there
     except YamlError as exc:
         raise ConfigFileError(path, f"{exc.message}; save the file as UTF-8", exc.line or 1, exc.column or 1) from None
     try:
         data = yaml.load(text, Loader=_Tolerant)
-    except yaml.reader.ReaderError as exc:  # the pure reader counts characters
-        line, column = text.count("\n", 0, exc.position) + 1, exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        raise ConfigFileError(path, f"invalid YAML: character U+{code:04X} is not allowed in YAML", line, column) from None
+    except yaml.reader.ReaderError as exc:
+        line, column, message = reader_problem(text, exc, _Tolerant)
+        raise ConfigFileError(path, f"invalid YAML: {message}", line, column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         opened = exc.context_mark if exc.context_mark is not None and exc.context_mark is not mark else None

@@ -162,6 +162,17 @@ class _Recheck(Exception):
     """The document holds an alias or runs too deep: the event pass reports it where a pass over events meets it."""
 
 
+def reader_problem(text: str, exc: yaml.reader.ReaderError, loader: type) -> tuple[int, int, str]:
+    """Where a character YAML does not allow stands in text (1-based line and column), and what it is."""
+    position = exc.position
+    if not issubclass(loader, yaml.SafeLoader):  # libyaml counts bytes of UTF-8; the pure reader, characters
+        position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+    return line, column, f"character U+{code:04X} is not allowed in YAML"
+
+
 def loads(text: str, loader: type = LOADER) -> Located:
     """Load one YAML document with yaml.safe_load semantics, recording positions.
 
@@ -191,12 +202,7 @@ def loads(text: str, loader: type = LOADER) -> Located:
         found = explain_yaml(text, exc.problem or "", exc.context or "", line, col, cline, ccol)
         raise YamlError(found.message, found.line, found.column, found.field) from None
     except yaml.reader.ReaderError as exc:
-        position = exc.position
-        if not issubclass(loader, yaml.SafeLoader):  # libyaml counts bytes of UTF-8; the pure reader, characters
-            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-        line = text.count("\n", 0, position) + 1
-        col = position - (text.rfind("\n", 0, position) + 1) + 1
-        message = f"character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed in YAML"
+        line, col, message = reader_problem(text, exc, loader)
         raise YamlError(f"invalid YAML: {message} (write it as an escape inside double quotes)", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {' '.join(str(exc).split())}") from None
