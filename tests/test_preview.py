@@ -147,6 +147,7 @@ def test_the_open_data_follows_a_saved_record(sample) -> None:
     _retitle(root / "cases" / "sample-case.yaml", "A title changed in the preview")
     after = _build(root, cache)
     assert b"A title changed in the preview" in after.assets["data/cases.json"]
+    assert b"A title changed in the preview" in after.assets["data/cases.csv"] and b"A title changed" not in first.assets["data/cases.csv"]
     assert after.assets["data/studies.json"] is first.assets["data/studies.json"] or after.assets["data/studies.json"] == first.assets["data/studies.json"]
     assert after.assets == _build(root, None).assets
 

@@ -308,3 +308,22 @@ def test_a_build_from_the_disk_cache_writes_the_site_a_fresh_build_writes(tmp_pa
         assert result.returncode == 0, result.stderr
         built[name] = {p.relative_to(tmp_path / name).as_posix(): p.read_bytes() for p in sorted((tmp_path / name).rglob("*")) if p.is_file()}
     assert len(built["cached"]) > 10 and built["cached"] == built["fresh"]
+
+
+def test_the_record_files_found_are_what_rglob_finds_in_its_order(tmp_path: Path) -> None:
+    """case_paths walks with os.scandir; pathlib's rglob is the reference: hidden and odd names, a file's link followed,
+    a folder's link and a broken link left out, files of other kinds and '_'-prefixed ones skipped, sorted by parts."""
+    from site_builder.records.load import case_paths
+
+    folder = tmp_path / "cases"
+    for rel in ("a/1.yml", "a-b/2.yaml", "sub/deep/z.yaml", ".hidden/h.yaml", "x.yaml", "_skipped.yaml", ".yaml", "..yaml", "a..yaml", "notes.txt", "x.YAML"):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text("id: x\n", encoding="utf-8")
+    (folder / "d.yaml").mkdir()
+    (folder / "linked-folder").symlink_to(folder / "sub")
+    (folder / "linked.yaml").symlink_to(folder / "x.yaml")
+    (folder / "broken.yaml").symlink_to(folder / "nowhere.yaml")
+    expected = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith("_"))
+    assert case_paths(folder) == expected
+    assert [p.relative_to(folder).as_posix() for p in expected][:4] == ["..yaml", ".hidden/h.yaml", "a/1.yml", "a-b/2.yaml"]
+    assert case_paths(tmp_path / "missing") == []

@@ -70,12 +70,22 @@ RECORD_COLUMNS = (
 )
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict[str, object]]) -> bytes:
+def _csv(columns: tuple[str, ...], rows: list[dict[str, object]], lines: list[str] | None = None) -> bytes:
+    """A CSV table: its header, then rows, then lines already written as _csv_line writes rows."""
     table = io.StringIO()
     writer = csv.DictWriter(table, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    if lines:
+        table.write("".join(lines))
     return table.getvalue().encode("utf-8")
+
+
+def _csv_line(columns: tuple[str, ...], row: dict[str, object]) -> str:
+    """One row as _csv writes it (a row's line does not depend on the rows around it)."""
+    line = io.StringIO()
+    csv.DictWriter(line, fieldnames=columns, lineterminator="\n").writerow(row)
+    return line.getvalue()
 
 
 def _json(items: list[Any]) -> bytes:
@@ -158,22 +168,36 @@ def publication_items(meta: SiteMeta, facts: SiteFacts) -> list[dict[str, object
     ]
 
 
-def record_line(meta: SiteMeta, record: Case | Study, path: str) -> str:
-    """One record of data/cases.json or data/studies.json, as its line: the address of its page (path), every field."""
+def record_line(meta: SiteMeta, record: Case | Study) -> str:
+    """One record of data/cases.json or data/studies.json, as its line: the address of its page, every field."""
+    path = f"{'studies' if isinstance(record, Study) else 'cases'}/{record.id}.md"
     return json_item({"url": page_url(meta, path), **_dump(record)})
 
 
+def case_line(meta: SiteMeta, case: Case) -> str:
+    """One case of data/cases.csv, as its line."""
+    return _csv_line(CSV_COLUMNS, case_row(case, meta))
+
+
+RecordText = Callable[[SiteMeta, Any], str]  # what one record adds to a file: record_line, case_line
+
+
+def made(write: RecordText, meta: SiteMeta, record: Case | Study) -> str:
+    """What write makes of a record, made now (a preview passes open_data one that keeps it: site._record_lines)."""
+    return write(meta, record)
+
+
 def open_data(project: Project, meta: SiteMeta, facts: SiteFacts, references: str,
-              line: Callable[[SiteMeta, Case | Study, str], str] = record_line) -> dict[str, bytes]:
+              text: Callable[[RecordText, SiteMeta, Any], str] = made) -> dict[str, bytes]:
     """The open-data files, keyed by their docs-relative path; references is the bibliography as CSL-JSON (csl_items);
-    line writes a record's line of JSON (a preview's keeps the lines of unchanged records)."""
+    text(write, meta, record) is what write makes of a record (a preview's keeps the lines of unchanged records)."""
     cases = sorted(project.cases.values(), key=lambda c: c.id)
     studies = sorted(project.studies.values(), key=lambda s: s.id)
     return {
-        "data/cases.json": json_lines([line(meta, c, f"cases/{c.id}.md") for c in cases]).encode("utf-8"),
-        "data/studies.json": json_lines([line(meta, s, f"studies/{s.id}.md") for s in studies]).encode("utf-8"),
+        "data/cases.json": json_lines([text(record_line, meta, c) for c in cases]).encode("utf-8"),
+        "data/studies.json": json_lines([text(record_line, meta, s) for s in studies]).encode("utf-8"),
         "data/outcomes.csv": _csv(OUTCOME_COLUMNS, outcome_rows(project, meta)),
-        "data/cases.csv": _csv(CSV_COLUMNS, [case_row(case, meta) for case in cases]),
+        "data/cases.csv": _csv(CSV_COLUMNS, [], [text(case_line, meta, case) for case in cases]),
         "data/records.csv": _csv(RECORD_COLUMNS, record_rows(project, meta, facts)),
         "data/publications.json": _json(publication_items(meta, facts)),
         "data/references.json": references.encode("utf-8"),
