@@ -150,9 +150,9 @@ def case_paths(folder: Path) -> list[Path]:
             name = entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, (*parts, name))
+                    walk(entry.path, (*parts, os.path.normcase(name)))  # sorted as Paths sort (on Windows, ignoring case)
                 elif _suffix(name) in (".yaml", ".yml") and not name.startswith("_") and entry.is_file():
-                    found.append(((*parts, name), entry.path))
+                    found.append(((*parts, os.path.normcase(name)), entry.path))
             except OSError:
                 continue
 
