@@ -408,7 +408,7 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
 
 def _build_site(project: Project, options: SiteOptions | None, cache: RenderCache | None, jobs: int) -> Site:
     options = options or SiteOptions()
-    bibliography = fingerprint(project.references) if cache is not None else ""  # once: 7 ms at 545 references
+    bibliography = fingerprint(tuple(project.references), *project.references.values()) if cache is not None else ""
     entries = _entries(project, options, cache, bibliography)
     builder = _Builder(project, options, make_environment(options.templates), entries, cache)
     # What every record page is rendered from besides its record: a change here renders them all again (the
