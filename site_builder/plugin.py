@@ -25,9 +25,10 @@ from site_builder.pages.compiled import TEMPLATES
 from site_builder.pages.render import DEFAULT_TEMPLATES
 from site_builder.project import jobs_setting, leave_out_pages, load_project
 from site_builder.output.search import Indexer, SearchIndexError
-from site_builder.pages.site import build_site
+from site_builder.pages.site import DOWNLOADS, build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
+DOWNLOAD_NAMES = frozenset(name for name, _, _ in DOWNLOADS)  # a page's citation downloads (cases/x/cite.bib ...)
 
 
 class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
@@ -90,7 +91,12 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.error(str(problem))
         if site.problems:
             raise PluginError(f"site-builder: {len(site.problems)} errors in the pages (citations, templates); nothing was built")
+        # In a preview, citation downloads already in the folder as written stay out of MkDocs' files, unless a
+        # hand-written page may link to one (MkDocs checks its Markdown's links against its files).
+        carrier = self.preview if self.preview and not any(name in page.body for page in project.pages.values() for name in DOWNLOAD_NAMES) else None
         for path, data in site.assets.items():
+            if carrier and path.rpartition("/")[2] in DOWNLOAD_NAMES and files.get_file_from_path(path) is None and carrier.carry(Path(config.site_dir), path, data):
+                continue
             files.append(_generated(config, path, data))
         if self.stylesheets:  # what our pages and scripts can name, and the settings that name classes
             settings = f"{style.permalink_class} {palette_names(config.theme.get('palette'))}"
@@ -135,7 +141,8 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
     def _keep_pages(self, env, config: MkDocsConfig, files: Files):  # noqa: ANN001, ANN202 - a Jinja2 Environment
         if self.preview:
             written, kept = self.preview.leave_out(files, getattr(self, "nav", None), config)
-            log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them")
+            carried = len(self.preview.carried)
+            log.info(f"site-builder: preview: {written} pages written, {kept} kept as the previous rebuild wrote them; {carried} citation downloads kept")
         return env
 
     on_env = CombinedEvent(_before_templates, _keep_pages)

@@ -19,6 +19,7 @@ import yaml
 DRIVER = Path(__file__).parent / "preview_driver.py"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764115200"}  # the same build date in both
 WRITTEN_RE = re.compile(r"preview: (\d+) pages written, (\d+) kept")
+CARRIED_RE = re.compile(r"; (\d+) citation downloads kept")
 TITLE = "A title saved in the preview"
 
 
@@ -43,6 +44,10 @@ class Server:
         """(pages written, pages kept) by the latest rebuild, as the plugin logs them."""
         found = WRITTEN_RE.findall(self.log.read_text(encoding="utf-8"))
         return int(found[-1][0]), int(found[-1][1])
+
+    def carried(self) -> int:
+        """Citation downloads the latest rebuild left in the folder without handing them to MkDocs."""
+        return int(CARRIED_RE.findall(self.log.read_text(encoding="utf-8"))[-1])
 
     def stop(self) -> None:
         self.proc.communicate(timeout=120)  # closes its input: the driver ends
@@ -100,8 +105,10 @@ def test_a_rebuild_writes_what_a_save_changed_and_gives_the_site_a_fresh_build_g
         pages = server.written()[0]
         assert pages > 5 and (server.site / "pagefind" / "pagefind-entry.json").is_file()
 
+        assert server.carried() == 0  # a first build has nothing to keep
         assert server.build() == "ok"  # nothing saved: nothing written
         assert server.written() == (0, pages)
+        assert server.carried() == 3 * len(list(server.site.glob("**/cite.bib")))  # every page's three downloads
 
         case = project / "cases" / "sample-case.yaml"
         _set(case, title=TITLE)
@@ -279,3 +286,20 @@ def test_a_draft_page_stays_a_draft_in_the_preview(sample, tmp_path: Path) -> No
     assert "contains a link to 'drafts/note.md' which is excluded from the built site" in server.log.read_text(encoding="utf-8")
     # an indication's page is generated from the indication, which a build publishes whatever the patterns say
     assert "mkdocs-draft-marker" not in (tmp_path / "site" / "indications" / "eczema" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_hand_written_link_to_a_citation_download_keeps_it_among_mkdocs_files(project: Path, tmp_path: Path) -> None:
+    """MkDocs checks the links of hand-written Markdown against its files (strict: a missing one fails the build), so
+    a preview that links to a download hands MkDocs every download, as a first build does."""
+    config = project / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "content" / "cite-us.md").write_text("# Cite us\n\n[The case as BibTeX](cases/sample-case/cite.bib)\n", encoding="utf-8")
+    server = Server(project, tmp_path / "preview")
+    try:
+        assert server.build() == "ok"
+        assert server.build() == "ok", server.log.read_text(encoding="utf-8")
+        assert server.carried() == 0
+        assert "not found" not in server.log.read_text(encoding="utf-8")
+        assert_same_site(server.site, project, tmp_path)
+    finally:
+        server.stop()
