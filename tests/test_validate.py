@@ -287,11 +287,38 @@ def test_the_settings_files_are_mkdocs_yml_and_its_inheritance_chain(sample) -> 
     assert settings_files(root / "mkdocs.yml") == [(root / "mkdocs.yml").resolve(), base.resolve()]
 
 
+@pytest.mark.parametrize("variables", [{}, {"SB_TEST_BASE": "config/other.yml", "SB_TEST_URL": "https://env.example.org/", "SB_TEST_NAME": "Named"}])
+def test_env_tags_in_settings_read_as_mkdocs_own_loader_reads_them(sample, monkeypatch, variables: dict) -> None:
+    """MkDocs' loader is the reference: !ENV with a default, without one, and naming the file INHERIT follows."""
+    from mkdocs.utils.yaml import yaml_load
+
+    from site_builder.engine.settings import read_mkdocs_yml
+
+    root = sample()
+    base = _inheriting(root)
+    (base.parent / "other.yml").write_text(base.read_text(encoding="utf-8") + "copyright: From the other base\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "INHERIT: !ENV [SB_TEST_BASE, config/base.yml]\nsite_url: !ENV [SB_TEST_UNSET, SB_TEST_URL, 'https://default.example.org/']\n"
+        "site_name: !ENV SB_TEST_NAME\n",
+        encoding="utf-8",
+    )
+    for name in ("SB_TEST_BASE", "SB_TEST_URL", "SB_TEST_NAME", "SB_TEST_UNSET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with (root / "mkdocs.yml").open("rb") as file:
+        want = yaml_load(file)
+    got = read_mkdocs_yml(root / "mkdocs.yml")
+    assert {k: got.get(k) for k in ("site_url", "site_name", "copyright", "plugins")} == {k: want.get(k) for k in ("site_url", "site_name", "copyright", "plugins")}
+    assert got["site_url"] == variables.get("SB_TEST_URL", "https://default.example.org/")
+    assert ("copyright" in got) == bool(variables)
+
+
 @pytest.mark.parametrize(("change", "where", "message"), [
-    ("directory", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' is not a file at "),
-    ("missing", "mkdocs.yml:1:1: error: INHERIT: ", "the inherited file 'config/base.yml' does not exist at "),
-    ("empty", "mkdocs.yml:1:1: error: INHERIT: ", "expected the path of the configuration file to inherit"),
-    ("loop", "base.yml:1:1: error: INHERIT: ", "'../mkdocs.yml' makes a loop of inherited files"),
+    ("directory", "mkdocs.yml:1:10: error: INHERIT: ", "the inherited file 'config/base.yml' is not a file at "),  # at its value
+    ("missing", "mkdocs.yml:1:10: error: INHERIT: ", "the inherited file 'config/base.yml' does not exist at "),
+    ("empty", "mkdocs.yml:2:1: error: INHERIT: ", "expected the path of the configuration file to inherit"),  # no value: at the key
+    ("loop", "base.yml:3:10: error: INHERIT: ", "'../mkdocs.yml' makes a loop of inherited files"),
     ("not yaml", "base.yml:2:1: error: -: ", "invalid YAML: "),
 ])
 def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sample, change: str, where: str, message: str) -> None:
@@ -302,9 +329,9 @@ def test_an_inherited_settings_file_that_cannot_be_read_is_a_located_error(sampl
         if change == "directory":
             base.mkdir()
     elif change == "empty":  # the key with no value: not the same as no INHERIT at all
-        (root / "mkdocs.yml").write_text("INHERIT:\nsite_name: Child site\n", encoding="utf-8")
-    elif change == "loop":
-        base.write_text("INHERIT: ../mkdocs.yml\n" + base.read_text(encoding="utf-8"), encoding="utf-8")
+        (root / "mkdocs.yml").write_text("site_name: Child site\nINHERIT:\n", encoding="utf-8")
+    elif change == "loop":  # the key after a comment and a blank line, its value quoted
+        base.write_text("# the base settings\n\nINHERIT: '../mkdocs.yml'\n" + base.read_text(encoding="utf-8"), encoding="utf-8")
     else:
         base.write_text("site_name: [open\n", encoding="utf-8")
     result = run_cli("validate", str(root))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from site_builder.engine.config import plugin_config, resolve
 from site_builder.project import ProjectPaths
@@ -20,12 +21,15 @@ PLUGIN_NAME = "site-builder"
 
 
 class _Tolerant(yaml.SafeLoader):
-    """Reads mkdocs.yml files that use MkDocs' !ENV or !!python tags, keeping such values as plain text."""
+    """Reads mkdocs.yml as MkDocs does where it matters here: !ENV takes an environment variable's value, or the
+    default given after the variables' names, with MkDocs' own constructor (pyyaml_env_tag). Other tags (!!python,
+    !relative) are kept as their plain text, or as nothing."""
 
 
 _Tolerant.add_multi_constructor(
     "", lambda loader, suffix, node: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
 )
+_Tolerant.add_constructor("!ENV", construct_env_tag)
 
 
 class ConfigFileError(ValueError):
@@ -49,20 +53,37 @@ def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str,
     if "INHERIT" not in data:
         return data
     parent = data.pop("INHERIT")
+
+    def error(message: str) -> ConfigFileError:
+        return ConfigFileError(path, message, *_value_mark(path, "INHERIT"), field="INHERIT")
+
     if not isinstance(parent, str) or not parent.strip():
-        raise ConfigFileError(path, "expected the path of the configuration file to inherit", field="INHERIT")
+        raise error("expected the path of the configuration file to inherit")
     target = inherited_path(path, parent)
     if not target.is_file():
-        found = "is not a file" if target.exists() else "does not exist"
-        raise ConfigFileError(path, f"the inherited file '{parent}' {found} at {target}", field="INHERIT")
+        raise error(f"the inherited file '{parent}' {'is not a file' if target.exists() else 'does not exist'} at {target}")
     chain = (*_inheriting, path.resolve())
     if target.resolve() in chain:
-        raise ConfigFileError(path, f"'{parent}' makes a loop of inherited files", field="INHERIT")
+        raise error(f"'{parent}' makes a loop of inherited files")
     if len(chain) >= MAX_INHERIT:
-        raise ConfigFileError(path, f"'{parent}' makes a chain of more than {MAX_INHERIT} inherited files", field="INHERIT")
+        raise error(f"'{parent}' makes a chain of more than {MAX_INHERIT} inherited files")
     import mergedeep  # what MkDocs merges an inherited file with (a dependency of MkDocs)
 
     return mergedeep.merge(read_mkdocs_yml(target, chain), data)
+
+
+def _value_mark(path: Path, key: str) -> tuple[int, int]:
+    """Where a top-level setting's value starts in its file, 1-based (the key, when it has no value); 1:1 when the file
+    cannot be composed again. Only asked once a setting is found wrong."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)  # nodes only: any tag will do
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        return 1, 1
+    for name, value in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(name, yaml.ScalarNode) and name.value == key:
+            mark = name.start_mark if isinstance(value, yaml.ScalarNode) and value.value == "" else value.start_mark
+            return mark.line + 1, mark.column + 1
+    return 1, 1
 
 
 def inherited_path(path: Path, parent: str) -> Path:
