@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -25,7 +27,7 @@ from site_builder.pages.compiled import TEMPLATES
 from site_builder.pages.render import DEFAULT_TEMPLATES
 from site_builder.project import jobs_setting, leave_out_pages, load_project
 from site_builder.output.search import Indexer, SearchIndexError
-from site_builder.pages.site import DOWNLOADS, build_site
+from site_builder.pages.site import DOWNLOADS, RenderedPage, build_site
 
 log = logging.getLogger("mkdocs.plugins.site_builder")
 DOWNLOAD_NAMES = frozenset(name for name, _, _ in DOWNLOADS)  # a page's citation downloads (cases/x/cite.bib ...)
@@ -91,9 +93,9 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
             log.error(str(problem))
         if site.problems:
             raise PluginError(f"site-builder: {len(site.problems)} errors in the pages (citations, templates); nothing was built")
-        # In a preview, citation downloads already in the folder as written stay out of MkDocs' files, unless a
-        # hand-written page may link to one (MkDocs checks its Markdown's links against its files).
-        carrier = self.preview if self.preview and not any(name in page.body for page in project.pages.values() for name in DOWNLOAD_NAMES) else None
+        # In a preview, citation downloads already in the folder as written stay out of MkDocs' files, unless
+        # Markdown or the navigation may name one (MkDocs checks those links against its files)
+        carrier = self.preview if self.preview and not _may_name_downloads(site.pages, files, config.nav) else None
         for path, data in site.assets.items():
             if carrier and path.rpartition("/")[2] in DOWNLOAD_NAMES and files.get_file_from_path(path) is None and carrier.carry(Path(config.site_dir), path, data):
                 continue
@@ -207,6 +209,22 @@ class SiteBuilderPlugin(BasePlugin[SiteBuilderConfig]):
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
+
+
+def _may_name_downloads(rendered: Mapping[str, RenderedPage], files: Files, nav: object) -> bool:
+    """Whether what MkDocs resolves links in may name a citation download: the Markdown of our pages (hand-written,
+    its templates run), the source of every other page MkDocs converts (a .markdown file, a page left out of the
+    project), and the navigation; read with percent-escapes undone. A snippet include (pymdownx.snippets) can bring
+    in any text, so it counts as naming one."""
+    texts = [page.markdown for page in rendered.values() if page.markdown]
+    for file in files.documentation_pages():
+        if file.src_uri not in rendered:
+            try:
+                texts.append(file.content_string)
+            except (OSError, ValueError):  # unreadable, or not UTF-8: MkDocs will say so; hand it every download
+                return True
+    text = unquote("\n".join((*texts, repr(nav))))
+    return "--8<--" in text or any(name in text for name in DOWNLOAD_NAMES)
 
 
 def _generated(config: MkDocsConfig, path: str, content: str | bytes, inclusion: InclusionLevel | None = None) -> File:

@@ -288,15 +288,36 @@ def test_a_draft_page_stays_a_draft_in_the_preview(sample, tmp_path: Path) -> No
     assert "mkdocs-draft-marker" not in (tmp_path / "site" / "indications" / "eczema" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_hand_written_link_to_a_citation_download_keeps_it_among_mkdocs_files(project: Path, tmp_path: Path) -> None:
-    """MkDocs checks the links of hand-written Markdown against its files (strict: a missing one fails the build), so
-    a preview that links to a download hands MkDocs every download, as a first build does."""
+@pytest.mark.parametrize("names", [
+    "a Markdown link",
+    "a link written with percent-escapes",
+    "a page with another Markdown extension",
+    "a page's template include",
+    "the navigation",
+])
+def test_a_link_to_a_citation_download_keeps_every_download_among_mkdocs_files(project: Path, tmp_path: Path, names: str) -> None:
+    """MkDocs checks the links of Markdown it converts, and the navigation's, against its files (strict: a missing one
+    fails the build), so a preview in which anything of these may name a download hands MkDocs every download, as a
+    first build does."""
     config = project / "mkdocs.yml"
-    config.write_text("strict: true\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
-    (project / "content" / "cite-us.md").write_text("# Cite us\n\n[The case as BibTeX](cases/sample-case/cite.bib)\n", encoding="utf-8")
+    settings = "strict: true\n" + config.read_text(encoding="utf-8")
+    link = "[The case as BibTeX](cases/sample-case/cite.bib)"
+    if names == "a Markdown link":
+        (project / "content" / "cite-us.md").write_text(f"# Cite us\n\n{link}\n", encoding="utf-8")
+    elif names == "a link written with percent-escapes":
+        (project / "content" / "cite-us.md").write_text("# Cite us\n\n[BibTeX](cases/sample-case/cite%2Ebib)\n", encoding="utf-8")
+    elif names == "a page with another Markdown extension":
+        (project / "content" / "cite-us.markdown").write_text(f"# Cite us\n\n{link}\n", encoding="utf-8")
+    elif names == "a page's template include":
+        (project / "templates").mkdir()
+        (project / "templates" / "cite-link.md.j2").write_text(link + "\n", encoding="utf-8")
+        (project / "content" / "cite-us.md").write_text('# Cite us\n\n{% include "cite-link.md.j2" %}\n', encoding="utf-8")
+    else:
+        settings += "  - BibTeX: cases/sample-case/cite.bib\n"
+    config.write_text(settings, encoding="utf-8")
     server = Server(project, tmp_path / "preview")
     try:
-        assert server.build() == "ok"
+        assert server.build() == "ok", server.log.read_text(encoding="utf-8")
         assert server.build() == "ok", server.log.read_text(encoding="utf-8")
         assert server.carried() == 0
         assert "not found" not in server.log.read_text(encoding="utf-8")

@@ -404,3 +404,18 @@ def test_python_dash_m_runs_the_command(sample, module: str) -> None:  # noqa: A
     result = subprocess.run([sys.executable, "-m", module, "validate", str(good)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and PROBLEM_RE.match(result.stdout.splitlines()[0]), result.stdout + result.stderr
     assert "Usage: site-builder" in subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("INHERIT: a.yml\nsite_name: x\nINHERIT: b.yml\n", (3, 10)),  # given twice: the loader keeps the last
+    ("site_name: x\nINHERIT: ''\n", (2, 10)),  # an empty string is a value
+    ("site_name: x\nINHERIT:\n", (2, 1)),  # no value: the key
+    ("- a list\n", (1, 1)),
+    ("a: 1\n---\nb: 2\n", (1, 1)),  # two documents: not a settings file MkDocs reads
+])
+def test_a_wrong_inherit_is_located_where_the_loader_took_its_value(tmp_path: Path, text: str, where: tuple[int, int]) -> None:
+    from site_builder.engine.settings import _value_mark
+
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    assert _value_mark(path, "INHERIT") == where

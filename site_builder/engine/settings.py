@@ -79,11 +79,13 @@ def _value_mark(path: Path, key: str) -> tuple[int, int]:
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)  # nodes only: any tag will do
     except (OSError, ValueError, yaml.YAMLError, RecursionError):
         return 1, 1
-    for name, value in node.value if isinstance(node, yaml.MappingNode) else ():
-        if isinstance(name, yaml.ScalarNode) and name.value == key:
-            mark = name.start_mark if isinstance(value, yaml.ScalarNode) and value.value == "" else value.start_mark
-            return mark.line + 1, mark.column + 1
-    return 1, 1
+    found = [(name, value) for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key] if isinstance(node, yaml.MappingNode) else []
+    if not found:
+        return 1, 1
+    name, value = found[-1]  # a key given twice: the loader keeps the last
+    empty = isinstance(value, yaml.ScalarNode) and value.value == "" and value.style is None  # 'INHERIT:' ('' is a value)
+    mark = name.start_mark if empty else value.start_mark
+    return mark.line + 1, mark.column + 1
 
 
 def inherited_path(path: Path, parent: str) -> Path:
