@@ -79,7 +79,8 @@ def _value_mark(path: Path, key: str) -> tuple[int, int]:
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)  # nodes only: any tag will do
     except (OSError, ValueError, yaml.YAMLError, RecursionError):
         return 1, 1
-    found = [(name, value) for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key] if isinstance(node, yaml.MappingNode) else []
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    found = [(name, value) for name, value in pairs if isinstance(name, yaml.ScalarNode) and name.value == key]
     if not found:
         return 1, 1
     name, value = found[-1]  # a key given twice: the loader keeps the last
