@@ -164,11 +164,16 @@ class Preview:
         complete rebuild wrote it. Such a file stays among what this rebuild writes (self.carried), so that it is
         neither deleted now nor unknown to the next rebuild. At 1,000 records the pages' 4,395 citation downloads
         cost MkDocs a File each, and each File a place in every walk of the files (about a tenth of a rebuild)."""
-        before = self.written.outputs.get(path) if self.written is not None else None
-        if before is None or not (before is data or before == data) or not os.path.isfile(os.path.join(site_dir, path)):
+        if not self._as_written(path, data, os.path.join(site_dir, path)):
             return False
         self.carried[path] = data
         return True
+
+    def _as_written(self, dest: str, data: bytes, path: str) -> bool:
+        """Whether the folder holds a generated file as the last complete rebuild wrote it: the same bytes (often the
+        very object of last time), still at path."""
+        before = self.written.outputs.get(dest) if self.written is not None else None
+        return before is not None and (before is data or before == data) and os.path.isfile(path)
 
     def started(self, site_dir: Path, dirty: bool) -> None:
         """A rebuild starts; MkDocs will empty the folder next unless dirty (`mkdocs serve --dirty`)."""
@@ -230,8 +235,7 @@ class Preview:
                     written += 1
             elif file.abs_src_path is None:  # generated in memory (unchanged ones: often the very bytes of last time)
                 data = outputs[dest] = file.content_bytes
-                before = kept_files.get(dest)
-                if (before is data or before == data) and os.path.isfile(file.abs_dest_path):
+                if self._as_written(dest, data, file.abs_dest_path):
                     file.inclusion = InclusionLevel.EXCLUDED
             else:  # copied from a source file
                 outputs[dest] = ""

@@ -45,9 +45,9 @@ MAX_INHERIT = 100  # files an INHERIT chain may hold (a loop is found before; Mk
 
 
 def read_mkdocs_yml(path: Path, _inheriting: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """mkdocs.yml as plain data (tags MkDocs understands are kept as text), merged with the file its INHERIT names as
-    MkDocs merges them (mergedeep: mappings merged key by key, the rest replaced; the path relative to the file's own
-    folder); raises ConfigFileError when a file cannot be read, is not UTF-8 text, not YAML or not a mapping, or when
+    """mkdocs.yml as plain data (!ENV resolved as MkDocs resolves it, other tags kept as text), merged with the file
+    its INHERIT names as MkDocs merges them (mergedeep: mappings merged key by key, the rest replaced; the path relative
+    to the file's own folder); raises ConfigFileError when a file cannot be read, is not UTF-8 text, not YAML or not a mapping, or when
     INHERIT names no file."""
     data = _read_yaml(path)
     if "INHERIT" not in data:
