@@ -4,6 +4,7 @@ renamed or differently configured file is checked again."""
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from conftest import ROOTS
@@ -113,7 +114,9 @@ def test_worker_processes_report_what_one_process_reports(tmp_path: Path, monkey
     alone = cold(paths)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
     monkeypatch.setattr(site_builder.project, "POOL_MIN", 2)  # a pool for the three files of the sample
+    switch = sys.getswitchinterval()
     pooled = cold(paths)
+    assert sys.getswitchinterval() == switch, "the process's thread switch interval as it was (the pool shortens it while it runs)"
     assert problems(pooled) == problems(alone) != []
     assert pooled.cases.keys() == alone.cases.keys() and pooled.cases["other-case"] == alone.cases["other-case"]
 
