@@ -254,6 +254,32 @@ CHUNK = 32  # files a worker checks per task: few enough that the main process c
 HANDOFF_SWITCH = 0.0005  # seconds: Python's thread switch interval while worker processes check files (see _hand_out)
 
 
+class _ShortSwitch:
+    """Python's thread switch interval shortened to HANDOFF_SWITCH while any load's worker pool runs, then set back
+    to what it was: loads in several threads at once (an editor's integration) leave it as they found it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.saved = 0.0
+
+    def shorten(self) -> None:
+        with self.lock:
+            if self.users == 0:
+                self.saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.saved, HANDOFF_SWITCH))
+            self.users += 1
+
+    def restore(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users == 0:
+                sys.setswitchinterval(self.saved)
+
+
+SHORT_SWITCH = _ShortSwitch()
+
+
 def jobs_setting() -> int:
     """How many processes check record files and render pages: SITE_BUILDER_JOBS, else one per core this process may
     run on (its CPU affinity, as a container or `taskset` limits it), 1 meaning no worker processes."""
@@ -303,7 +329,7 @@ class _RecordChecks:
         self.paths: dict[str, list[Path]] = {}
         self.found: dict[str, list[tuple[str, ...] | RecordCheck]] = {}
         self.pool = None
-        self.switch: float | None = None  # the thread switch interval to restore once the workers are done
+        self.short_switch = False  # whether this load shortened the thread switch interval (restored on exit)
         self.tasks: list[tuple[list[Job], Future[list[tuple[str | None, RecordCheck | None]]]]] = []
         self.jobs: list[Job] = []  # files to check, not handed to a worker
         self.size = 1  # files per task
@@ -377,8 +403,8 @@ class _RecordChecks:
             # The pool's own threads in this process read the workers' results and send them their next tasks, and
             # each needs the GIL, which the checks here hold: by default they wait up to 5 ms for it, several times a
             # task. At 10,000 files a worker sat idle 3.2 s of its 11.7 s that way; with 0.5 ms, 0.7 s.
-            self.switch = sys.getswitchinterval()
-            sys.setswitchinterval(min(self.switch, HANDOFF_SWITCH))
+            SHORT_SWITCH.shorten()
+            self.short_switch = True
         for start in range(0, len(self.jobs), self.size):
             chunk = self.jobs[start : start + self.size]
             self.tasks.append((chunk, self.pool.submit(_check_chunk, chunk)))
@@ -390,9 +416,9 @@ class _RecordChecks:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-        if self.switch is not None:
-            sys.setswitchinterval(self.switch)
-            self.switch = None
+        if self.short_switch:
+            SHORT_SWITCH.restore()
+            self.short_switch = False
 
     def _check_here(self, jobs: list[Job]) -> None:
         for job in jobs:

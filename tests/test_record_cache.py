@@ -121,6 +121,21 @@ def test_worker_processes_report_what_one_process_reports(tmp_path: Path, monkey
     assert pooled.cases.keys() == alone.cases.keys() and pooled.cases["other-case"] == alone.cases["other-case"]
 
 
+def test_loads_that_overlap_leave_the_thread_switch_interval_as_they_found_it() -> None:
+    from site_builder.project import HANDOFF_SWITCH, _ShortSwitch
+
+    switch, short = sys.getswitchinterval(), _ShortSwitch()
+    try:
+        short.shorten()  # one load's pool starts
+        short.shorten()  # another's, in another thread
+        short.restore()  # the first load ends: the second's workers still run
+        assert sys.getswitchinterval() == min(switch, HANDOFF_SWITCH)
+        short.restore()
+        assert sys.getswitchinterval() == switch
+    finally:
+        sys.setswitchinterval(switch)
+
+
 def validate_cli(root: Path, cache: Path, **env: str):  # noqa: ANN201 - a finished process
     """site-builder validate in a process of its own (as a user runs it twice), with the cache in cache."""
     import os
