@@ -112,7 +112,8 @@ def _check_site(jobs: int) -> None:
 
     site_module.in_parts = parallel.in_parts
     parts = build_site(project, options, jobs=jobs)
-    assert used and used[0] is not None and len(used[0]) > jobs, "the pages were rendered in chunks by several processes"
+    # the references' entries, then the pages: each in chunks, by several processes
+    assert len(used) >= 2 and all(part is not None and len(part) > jobs for part in used), [part and len(part) for part in used]
     assert list(parts.pages) == list(alone.pages)
     for path, page in alone.pages.items():
         assert parts.pages[path] == page, path

@@ -409,7 +409,7 @@ def build_site(project: Project, options: SiteOptions | None = None, cache: Rend
 def _build_site(project: Project, options: SiteOptions | None, cache: RenderCache | None, jobs: int) -> Site:
     options = options or SiteOptions()
     bibliography = fingerprint(tuple(project.references), *project.references.values()) if cache is not None else ""
-    entries = _entries(project, options, cache, bibliography)
+    entries = _entries(project, options, cache, bibliography, jobs if cache is None else 1)
     builder = _Builder(project, options, make_environment(options.templates), entries, cache)
     # What every record page is rendered from besides its record: a change here renders them all again (the
     # references' entries follow from the bibliography and options.style).
@@ -472,12 +472,21 @@ def _record_lines(builder: _Builder, cache: RenderCache | None) -> Callable[[Rec
     return text
 
 
-def _entries(project: Project, options: SiteOptions, cache: RenderCache | None, bibliography: str) -> dict[str, Entry]:
+def _entries(project: Project, options: SiteOptions, cache: RenderCache | None, bibliography: str, jobs: int = 1) -> dict[str, Entry]:
     """Every reference as pages show it, formatted in the site's style (a preview keeps it while the bibliography,
-    whose fingerprint it is given, is unchanged)."""
+    whose fingerprint it is given, is unchanged). Each reference is formatted on its own (Formatter.format), so with
+    jobs > 1 they are shared out in chunks among processes (parallel.py): at 3,045 references, about 2 ms each."""
     def make() -> dict[str, Entry]:
-        formatted = style_formatter(options.style).format(project.references.values())
-        return {k: Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint) for k, ref in project.references.items()}
+        formatter = style_formatter(options.style)  # read before the workers fork: they share it
+        items = list(project.references.items())
+
+        def part(start: int, stop: int) -> list[tuple[str, Entry]]:
+            chunk = items[start:stop]
+            formatted = formatter.format(ref for _, ref in chunk)
+            return [(k, Entry(formatted[k].text, inert(formatted[k].html), ref.is_preprint)) for k, ref in chunk]
+
+        parts = in_parts(len(items), jobs, part)
+        return dict(pair for chunk in (parts if parts is not None else [part(0, len(items))]) for pair in chunk)
 
     return _kept(cache, "entries", (options.style, bibliography), make)
 
