@@ -261,20 +261,25 @@ class _ShortSwitch:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.users = 0
-        self.saved = 0.0
+        self.saved: float | None = None  # the interval to set back; None: it was short enough, left as it was
 
     def shorten(self) -> None:
         with self.lock:
             if self.users == 0:
-                self.saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self.saved, HANDOFF_SWITCH))
+                interval = sys.getswitchinterval()
+                self.saved = interval if interval > HANDOFF_SWITCH else None
+                if self.saved is not None:
+                    sys.setswitchinterval(HANDOFF_SWITCH)
             self.users += 1
 
     def restore(self) -> None:
         with self.lock:
             self.users -= 1
-            if self.users == 0:
-                sys.setswitchinterval(self.saved)
+            if self.users == 0 and self.saved is not None:
+                # CPython keeps whole microseconds, rounding down what it is given (0.007 would come back as
+                # 0.006999): half a microsecond more gives back the very value getswitchinterval() reported.
+                sys.setswitchinterval((round(self.saved * 1e6) + 0.5) / 1e6)
+                self.saved = None
 
 
 SHORT_SWITCH = _ShortSwitch()
@@ -414,11 +419,13 @@ class _RecordChecks:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-        if self.short_switch:
-            SHORT_SWITCH.restore()
-            self.short_switch = False
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        finally:  # set back even when the wait for the workers is interrupted (Ctrl-C)
+            if self.short_switch:
+                SHORT_SWITCH.restore()
+                self.short_switch = False
 
     def _check_here(self, jobs: list[Job]) -> None:
         for job in jobs:

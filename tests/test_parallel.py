@@ -121,6 +121,9 @@ def _check_site(jobs: int) -> None:
     assert parts.usage == alone.usage  # each reference's citing pages, in the same order
     assert parts.assets == alone.assets and list(parts.assets) == list(alone.assets)
     assert parts.problems == alone.problems
+    # every reference's entry, the uncited ones too (no page shows them), in the same order
+    made_alone, made_in_parts = site_module._entries(project, options, None, "", 1), site_module._entries(project, options, None, "", jobs)
+    assert list(made_in_parts.items()) == list(made_alone.items()) and len(made_alone) == len(project.references)
 
 
 @needs_fork

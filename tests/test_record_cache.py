@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOTS
 from site_builder.project import Project, ProjectPaths, load_project
 from site_builder.records.checks import CACHE
@@ -114,26 +116,48 @@ def test_worker_processes_report_what_one_process_reports(tmp_path: Path, monkey
     alone = cold(paths)
     monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
     monkeypatch.setattr(site_builder.project, "POOL_MIN", 2)  # a pool for the three files of the sample
-    switch = sys.getswitchinterval()
+    switch, set_to = sys.getswitchinterval(), []
+    real = sys.setswitchinterval
+    monkeypatch.setattr(sys, "setswitchinterval", lambda interval: set_to.append(interval) or real(interval))
     pooled = cold(paths)
-    assert sys.getswitchinterval() == switch, "the process's thread switch interval as it was (the pool shortens it while it runs)"
+    assert set_to[:1] == [site_builder.project.HANDOFF_SWITCH], "shortened while the pool runs"
+    assert sys.getswitchinterval() == switch, "the process's thread switch interval as it was"
     assert problems(pooled) == problems(alone) != []
     assert pooled.cases.keys() == alone.cases.keys() and pooled.cases["other-case"] == alone.cases["other-case"]
 
 
-def test_loads_that_overlap_leave_the_thread_switch_interval_as_they_found_it() -> None:
+def test_a_pooled_load_that_fails_sets_the_thread_switch_interval_back(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import site_builder.project
+
+    monkeypatch.setenv("SITE_BUILDER_JOBS", "2")
+    monkeypatch.setattr(site_builder.project, "POOL_MIN", 2)
+
+    def fails(project: Project, disk: object = None) -> None:
+        raise RuntimeError("the bibliography's load fails")
+
+    monkeypatch.setattr(site_builder.project, "_load_bibliography", fails)  # after the pool started, inside the load
+    switch = sys.getswitchinterval()
+    with pytest.raises(RuntimeError, match="bibliography"):
+        cold(ProjectPaths(project_with_problems(tmp_path)))
+    assert sys.getswitchinterval() == switch and site_builder.project.SHORT_SWITCH.users == 0
+
+
+@pytest.mark.parametrize("switch", [0.005, 0.007, 0.0123456, 0.0001])
+def test_loads_that_overlap_leave_the_thread_switch_interval_as_they_found_it(switch: float) -> None:
     from site_builder.project import HANDOFF_SWITCH, _ShortSwitch
 
-    switch, short = sys.getswitchinterval(), _ShortSwitch()
+    before, short = sys.getswitchinterval(), _ShortSwitch()
     try:
+        sys.setswitchinterval(switch)
+        switch = sys.getswitchinterval()  # in whole microseconds, as CPython keeps it
         short.shorten()  # one load's pool starts
         short.shorten()  # another's, in another thread
         short.restore()  # the first load ends: the second's workers still run
-        assert sys.getswitchinterval() == min(switch, HANDOFF_SWITCH)
+        assert sys.getswitchinterval() == min(switch, HANDOFF_SWITCH)  # an interval shorter already is left alone
         short.restore()
         assert sys.getswitchinterval() == switch
     finally:
-        sys.setswitchinterval(switch)
+        sys.setswitchinterval(before)
 
 
 def validate_cli(root: Path, cache: Path, **env: str):  # noqa: ANN201 - a finished process
