@@ -22,6 +22,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from site_builder.records.cite import offset_to_position
 from site_builder.records.explain import explain_yaml
 
 MAX_BYTES = 1024 * 1024
@@ -167,10 +168,8 @@ def reader_problem(text: str, exc: yaml.reader.ReaderError, loader: type) -> tup
     position = exc.position
     if not issubclass(loader, yaml.SafeLoader):  # libyaml counts bytes of UTF-8; the pure reader, characters
         position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
     code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-    return line, column, f"character U+{code:04X} is not allowed in YAML"
+    return (*offset_to_position(text, position), f"character U+{code:04X} is not allowed in YAML")
 
 
 def loads(text: str, loader: type = LOADER) -> Located:
